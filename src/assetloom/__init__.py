@@ -1,0 +1,1 @@
+"""assetloom: data pipelines declared as assets and generated from YAML by components."""
