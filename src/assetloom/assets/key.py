@@ -8,7 +8,7 @@ copied from ``loom list defs`` works in any place that takes a key.)
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Final, TypeAlias, Union
+from typing import Any, Final, TypeAlias
 
 from assetloom.errors import InvalidAssetKeyError
 
@@ -23,6 +23,7 @@ class AssetKey:
 
     __slots__ = ("_hash", "path")
     path: tuple[str, ...]
+    _hash: int
 
     def __init__(self, *parts: str | Sequence[str]) -> None:
         if len(parts) == 1 and not isinstance(parts[0], str):
@@ -107,8 +108,8 @@ class AssetKey:
         return (AssetKey, (self.path,))
 
 
-CoercibleToAssetKey: TypeAlias = Union[AssetKey, str, Sequence[str]]
-CoercibleToAssetKeyPrefix: TypeAlias = Union[str, Sequence[str]]
+CoercibleToAssetKey: TypeAlias = AssetKey | str | Sequence[str]
+CoercibleToAssetKeyPrefix: TypeAlias = str | Sequence[str]
 
 
 def _prefix_parts(prefix: CoercibleToAssetKeyPrefix | Iterable[str]) -> tuple[str, ...]:

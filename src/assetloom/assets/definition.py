@@ -1,0 +1,197 @@
+"""AssetsDefinition: one compute function and the asset(s) it materializes."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assetloom.assets.key import AssetKey
+from assetloom.assets.spec import AssetIn, AssetSpec
+from assetloom.errors import SourceLocation
+
+CONTEXT_PARAM = "context"
+
+
+class ParamRole(enum.Enum):
+    CONTEXT = "context"
+    INPUT = "input"  # an upstream asset's value, key known at decoration time
+    RESOURCE = "resource"  # annotated with a resource type
+    BY_NAME = "by_name"  # an upstream asset if one has that name, else a resource
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    role: ParamRole
+    key: AssetKey | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Retry a failing asset up to ``max_retries`` times, waiting ``delay`` seconds between."""
+
+    max_retries: int = 1
+    delay: float | None = None
+
+
+class AssetsDefinition:
+    """What ``@asset`` and ``@multi_asset`` produce: the specs of the assets a function
+    materializes, how its parameters are bound, and where it was defined.
+
+    The function can still be called directly (``my_asset(...)``) in a unit test.
+    """
+
+    __slots__ = (
+        "_keys",
+        "compute_fn",
+        "location",
+        "node_name",
+        "params",
+        "retry_policy",
+        "specs",
+    )
+
+    def __init__(
+        self,
+        *,
+        specs: Sequence[AssetSpec],
+        compute_fn: Callable[..., Any] | None,
+        params: Sequence[Param] = (),
+        node_name: str | None = None,
+        retry_policy: RetryPolicy | None = None,
+        location: SourceLocation | None = None,
+    ) -> None:
+        if not specs:
+            raise ValueError("an AssetsDefinition needs at least one AssetSpec")
+        self.specs = tuple(specs)
+        self.compute_fn = compute_fn
+        self.params = tuple(params)
+        self.node_name = node_name or "__".join(self.specs[0].key.path)
+        self.retry_policy = retry_policy
+        self.location = location
+        self._keys = frozenset(spec.key for spec in self.specs)
+
+    @property
+    def key(self) -> AssetKey:
+        if len(self.specs) != 1:
+            raise ValueError(
+                f"`{self.node_name}` materializes {len(self.specs)} assets; use `.keys`"
+            )
+        return self.specs[0].key
+
+    @property
+    def keys(self) -> frozenset[AssetKey]:
+        return self._keys
+
+    @property
+    def is_executable(self) -> bool:
+        return self.compute_fn is not None
+
+    @property
+    def op(self) -> AssetsDefinition:
+        return self
+
+    @property
+    def name(self) -> str:
+        return self.node_name
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self.compute_fn is None:
+            raise TypeError(f"`{self.node_name}` is an external asset and cannot be called")
+        return self.compute_fn(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        keys = ", ".join(sorted(k.to_user_string() for k in self._keys))
+        return f"<AssetsDefinition {self.node_name} [{keys}]>"
+
+    def replace_specs(self, specs: Sequence[AssetSpec]) -> AssetsDefinition:
+        """The same function with updated specs (post-processing uses this; keys must stay)."""
+        return AssetsDefinition(
+            specs=specs,
+            compute_fn=self.compute_fn,
+            params=self.params,
+            node_name=self.node_name,
+            retry_policy=self.retry_policy,
+            location=self.location,
+        )
+
+    def with_location(self, location: SourceLocation) -> AssetsDefinition:
+        updated = self.replace_specs([spec.with_location(location) for spec in self.specs])
+        updated.location = location
+        return updated
+
+
+def external_assets_definition(spec: AssetSpec) -> AssetsDefinition:
+    """An AssetSpec given to ``Definitions`` as it appears in the graph: present, not runnable."""
+    return AssetsDefinition(specs=[spec], compute_fn=None, location=spec.location)
+
+
+def function_location(fn: Callable[..., Any]) -> SourceLocation | None:
+    """``file:line`` of a function, relative to the working directory when it lies below it."""
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return None
+    return SourceLocation(display_path(code.co_filename), code.co_firstlineno, 1)
+
+
+def docstring_of(fn: Callable[..., Any]) -> str | None:
+    return inspect.getdoc(fn) or None
+
+
+def display_path(filename: str) -> str:
+    cwd = os.getcwd()
+    if filename.startswith(cwd + os.sep):
+        return filename[len(cwd) + 1 :]
+    return filename
+
+
+def bind_params(
+    fn: Callable[..., Any],
+    *,
+    ins: Mapping[str, AssetIn] | None,
+    key_prefix: Sequence[str],
+    resource_types: tuple[type, ...],
+) -> tuple[Param, ...]:
+    """Decide once, at decoration time, what each parameter of an asset function receives."""
+    ins = dict(ins or {})
+    params: list[Param] = []
+    for parameter in _signature(fn).parameters.values():
+        name = parameter.name
+        if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
+            continue
+        if name in ins:
+            params.append(Param(name, ParamRole.INPUT, _in_key(name, ins.pop(name), key_prefix)))
+        elif name == CONTEXT_PARAM:
+            params.append(Param(name, ParamRole.CONTEXT))
+        elif _is_resource_annotation(parameter.annotation, resource_types):
+            params.append(Param(name, ParamRole.RESOURCE))
+        else:
+            params.append(Param(name, ParamRole.BY_NAME, AssetKey([*key_prefix, name])))
+    if ins:
+        raise TypeError(
+            f"`{fn.__name__}` has no parameter(s) {sorted(ins)} named in `ins`; "
+            "each `ins` entry must match a parameter"
+        )
+    return tuple(params)
+
+
+def _in_key(name: str, asset_in: AssetIn, key_prefix: Sequence[str]) -> AssetKey:
+    if asset_in.key is not None:
+        return AssetKey.from_coercible(asset_in.key)
+    prefix = asset_in.key_prefix if asset_in.key_prefix is not None else key_prefix
+    return AssetKey(name).with_prefix(prefix)
+
+
+def _signature(fn: Callable[..., Any]) -> inspect.Signature:
+    try:  # resolve string annotations (``from __future__ import annotations``) when we can
+        return inspect.signature(fn, eval_str=True)
+    except Exception:
+        return inspect.signature(fn)
+
+
+def _is_resource_annotation(annotation: Any, resource_types: tuple[type, ...]) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, resource_types)

@@ -1,0 +1,155 @@
+"""Definitions: the assets, checks and resources of one code location, validated as a whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from assetloom.assets.checks import AssetChecksDefinition
+from assetloom.assets.definition import AssetsDefinition, external_assets_definition
+from assetloom.assets.key import AssetKey, CoercibleToAssetKey
+from assetloom.assets.spec import AssetSpec
+from assetloom.errors import DefinitionsError, DuplicateAssetKeyError
+
+if TYPE_CHECKING:
+    from assetloom.graph.asset_graph import AssetGraph
+
+AssetLike = AssetsDefinition | AssetSpec
+
+
+class Definitions:
+    """Everything one code location defines.
+
+    Duplicate keys, dependency cycles and checks on unknown assets are rejected here, when the
+    object is built or merged, naming the sources involved.
+    """
+
+    __slots__ = ("_graph", "asset_checks", "assets", "code_location", "metadata", "resources")
+
+    def __init__(
+        self,
+        assets: Iterable[AssetLike] | None = None,
+        asset_checks: Iterable[AssetChecksDefinition] | None = None,
+        resources: Mapping[str, Any] | None = None,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        code_location: str | None = None,
+    ) -> None:
+        self.assets: tuple[AssetsDefinition, ...] = _dedupe(assets or ())
+        self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(asset_checks or ())
+        self.resources: dict[str, Any] = dict(resources or {})
+        self.metadata: dict[str, Any] = dict(metadata or {})
+        self.code_location = code_location
+        self._graph: AssetGraph | None = None
+        _check_check_names(self.asset_checks)
+        self.resolve_asset_graph()
+
+    @staticmethod
+    def merge(*defs: Definitions, code_location: str | None = None) -> Definitions:
+        """One Definitions holding everything of ``defs``; conflicts are errors."""
+        resources: dict[str, Any] = {}
+        for d in defs:
+            for name, resource in d.resources.items():
+                clash = name in resources and resources[name] is not resource
+                if clash and resources[name] != resource:
+                    raise DefinitionsError(
+                        f"resource `{name}` is defined twice with different values"
+                    )
+                resources[name] = resource
+        return Definitions(
+            assets=[a for d in defs for a in d.assets],
+            asset_checks=[c for d in defs for c in d.asset_checks],
+            resources=resources,
+            metadata={k: v for d in defs for k, v in d.metadata.items()},
+            code_location=code_location or next(
+                (d.code_location for d in defs if d.code_location), None
+            ),
+        )
+
+    def resolve_asset_graph(self) -> AssetGraph:
+        if self._graph is None:
+            from assetloom.graph.asset_graph import AssetGraph
+
+            self._graph = AssetGraph(
+                self.assets, self.asset_checks, code_location=self.code_location
+            )
+        return self._graph
+
+    def get_assets_def(self, key: CoercibleToAssetKey) -> AssetsDefinition:
+        asset_key = AssetKey.from_coercible(key)
+        found = self.resolve_asset_graph().assets_def(asset_key)
+        if found is None:
+            from assetloom.errors import UnknownAssetKeyError, did_you_mean
+
+            known = (k.to_user_string() for k in self.resolve_asset_graph().all_keys)
+            raise UnknownAssetKeyError(
+                f"no asset has key `{asset_key.to_user_string()}`"
+                + did_you_mean(asset_key.to_user_string(), known)
+            )
+        return found
+
+    def resolve_all_asset_keys(self) -> list[AssetKey]:
+        return sorted(self.resolve_asset_graph().all_keys)
+
+    def with_code_location(self, name: str) -> Definitions:
+        return Definitions(
+            self.assets, self.asset_checks, self.resources, metadata=self.metadata,
+            code_location=name,
+        )
+
+    def __repr__(self) -> str:
+        return f"<Definitions {len(self.assets)} assets, {len(self.asset_checks)} checks>"
+
+
+def _dedupe(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:
+    """Assets as definitions; an external spec yields to an executable asset of the same key,
+    two executable definitions of one key are an error naming both."""
+    by_key: dict[AssetKey, AssetsDefinition] = {}
+    out: dict[int, AssetsDefinition] = {}
+    for item in items:
+        assets_def = external_assets_definition(item) if isinstance(item, AssetSpec) else item
+        if not isinstance(assets_def, AssetsDefinition):
+            raise DefinitionsError(
+                f"Definitions(assets=...) takes @asset functions and AssetSpecs, got {item!r}"
+            )
+        if id(assets_def) in out:
+            continue
+        for key in assets_def.keys:
+            previous = by_key.get(key)
+            if previous is None or previous is assets_def:
+                continue
+            if not previous.is_executable:
+                out.pop(id(previous), None)
+            elif assets_def.is_executable:
+                raise _duplicate(key, previous, assets_def)
+            else:
+                break
+        else:
+            out[id(assets_def)] = assets_def
+            for key in assets_def.keys:
+                by_key[key] = assets_def
+    return tuple(out.values())
+
+
+def _duplicate(
+    key: AssetKey, first: AssetsDefinition, second: AssetsDefinition
+) -> DuplicateAssetKeyError:
+    where = f" (first defined at {first.location})" if first.location else ""
+    return DuplicateAssetKeyError(
+        f"asset key `{key.to_user_string()}` is defined twice{where}",
+        location=second.location,
+        related=[first.location] if first.location else [],
+    )
+
+
+def _check_check_names(checks: Iterable[AssetChecksDefinition]) -> None:
+    seen: dict[tuple[AssetKey, str], AssetChecksDefinition] = {}
+    for check in checks:
+        if check.check_key in seen and seen[check.check_key] is not check:
+            first = seen[check.check_key]
+            raise DefinitionsError(
+                f"asset check `{check.name}` on `{check.asset_key.to_user_string()}` is "
+                f"defined twice (first at {first.location})",
+                location=check.location,
+            )
+        seen[check.check_key] = check

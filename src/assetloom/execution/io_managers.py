@@ -1,0 +1,70 @@
+"""IO managers: where an asset's value goes after it runs, and where downstream assets read it."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+from typing import Any, Protocol
+
+from assetloom.assets.key import AssetKey
+
+
+class IOManager(Protocol):
+    def handle_output(self, key: AssetKey, value: Any) -> None: ...
+
+    def load_input(self, key: AssetKey) -> Any: ...
+
+    def has_output(self, key: AssetKey) -> bool: ...
+
+
+class InMemoryIOManager:
+    """Values live for the length of one ``materialize`` call."""
+
+    def __init__(self) -> None:
+        self.values: dict[AssetKey, Any] = {}
+
+    def handle_output(self, key: AssetKey, value: Any) -> None:
+        self.values[key] = value
+
+    def load_input(self, key: AssetKey) -> Any:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise LookupError(
+                f"no value for `{key.to_user_string()}` in this run; "
+                "select it too, or use a persistent IO manager"
+            ) from None
+
+    def has_output(self, key: AssetKey) -> bool:
+        return key in self.values
+
+
+class FilesystemIOManager:
+    """Values pickled under ``base_dir/<key parts>``, so a later run can read them."""
+
+    def __init__(self, base_dir: str | os.PathLike[str]) -> None:
+        self.base_dir = Path(base_dir)
+
+    def _path(self, key: AssetKey) -> Path:
+        return self.base_dir.joinpath(*key.path).with_suffix(".pickle")
+
+    def handle_output(self, key: AssetKey, value: Any) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+
+    def load_input(self, key: AssetKey) -> Any:
+        path = self._path(key)
+        if not path.exists():
+            raise LookupError(
+                f"`{key.to_user_string()}` has not been materialized yet (no {path})"
+            )
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+
+    def has_output(self, key: AssetKey) -> bool:
+        return self._path(key).exists()

@@ -1,0 +1,256 @@
+"""AssetGraph: every asset key, how they depend on each other, and what runs them.
+
+Built once per ``Definitions`` from plain dicts in one linear pass, because it is on the hot
+path of every command. networkx is imported only on the error path, to extract a readable
+cycle; it never appears in our API.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from assetloom.assets.definition import AssetsDefinition, ParamRole
+from assetloom.assets.key import AssetKey
+from assetloom.assets.spec import AssetSpec
+from assetloom.errors import CycleError, SourceLocation, UnknownCheckTargetError, did_you_mean
+from assetloom.graph.selection import AssetAttributes
+
+if TYPE_CHECKING:
+    from assetloom.assets.checks import AssetChecksDefinition
+
+
+@dataclass(frozen=True, slots=True)
+class Bindings:
+    """How one AssetsDefinition's parameters are filled at run time."""
+
+    inputs: Mapping[str, AssetKey]
+    resources: tuple[str, ...]
+    wants_context: bool
+
+
+class AssetGraph:
+    """The asset graph of one set of definitions (external keys included)."""
+
+    def __init__(
+        self,
+        assets_defs: Sequence[AssetsDefinition],
+        checks: Sequence[AssetChecksDefinition] = (),
+        *,
+        code_location: str | None = None,
+    ) -> None:
+        self.code_location = code_location
+        self._assets_def: dict[AssetKey, AssetsDefinition] = {}
+        self._spec: dict[AssetKey, AssetSpec] = {}
+        for assets_def in assets_defs:
+            for spec in assets_def.specs:
+                self._assets_def[spec.key] = assets_def
+                self._spec[spec.key] = spec
+        self._bindings: dict[int, Bindings] = {}
+        self._parents: dict[AssetKey, tuple[AssetKey, ...]] = {}
+        self._children: dict[AssetKey, list[AssetKey]] = {}
+        self._external: set[AssetKey] = {
+            key for key, d in self._assets_def.items() if not d.is_executable
+        }
+        self._link_assets(assets_defs)
+        self._order: tuple[AssetKey, ...] = self._topological_order()
+        self._checks: dict[AssetKey, list[AssetChecksDefinition]] = {}
+        self._link_checks(checks)
+
+    # --- construction -------------------------------------------------------------------
+
+    def _link_assets(self, assets_defs: Sequence[AssetsDefinition]) -> None:
+        defined = self._spec
+        children = self._children
+        for assets_def in assets_defs:
+            bindings = self._bind(assets_def)
+            self._bindings[id(assets_def)] = bindings
+            input_keys = tuple(bindings.inputs.values())
+            for spec in assets_def.specs:
+                parents = dict.fromkeys((*spec.dep_keys, *input_keys))
+                self._parents[spec.key] = tuple(parents)
+                children.setdefault(spec.key, [])
+                for parent in parents:
+                    if parent not in defined and parent not in self._external:
+                        self._external.add(parent)
+                        self._parents[parent] = ()
+                    children.setdefault(parent, []).append(spec.key)
+
+    def _bind(self, assets_def: AssetsDefinition) -> Bindings:
+        inputs: dict[str, AssetKey] = {}
+        resources: list[str] = []
+        wants_context = False
+        dep_by_name = {
+            dep.name: dep for spec in assets_def.specs for dep in spec.dep_keys
+        }
+        for param in assets_def.params:
+            if param.role is ParamRole.CONTEXT:
+                wants_context = True
+            elif param.role is ParamRole.INPUT and param.key is not None:
+                inputs[param.name] = param.key
+            elif param.role is ParamRole.RESOURCE:
+                resources.append(param.name)
+            else:
+                key = self._upstream_named(param.name, param.key, dep_by_name)
+                if key is None:
+                    resources.append(param.name)
+                else:
+                    inputs[param.name] = key
+        return Bindings(inputs, tuple(resources), wants_context)
+
+    def _upstream_named(
+        self, name: str, prefixed: AssetKey | None, dep_by_name: Mapping[str, AssetKey]
+    ) -> AssetKey | None:
+        if name in dep_by_name:
+            return dep_by_name[name]
+        for candidate in (prefixed, AssetKey(name)):
+            if candidate is not None and candidate in self._spec:
+                return candidate
+        return None
+
+    def _link_checks(self, checks: Sequence[AssetChecksDefinition]) -> None:
+        for check in checks:
+            if check.asset_key not in self._parents:
+                target = check.asset_key.to_user_string()
+                known = (k.to_user_string() for k in self._spec)
+                raise UnknownCheckTargetError(
+                    f"asset check `{check.name}` targets `{target}`, which no asset defines"
+                    + did_you_mean(target, known),
+                    location=check.location,
+                )
+            self._checks.setdefault(check.asset_key, []).append(check)
+
+    def _topological_order(self) -> tuple[AssetKey, ...]:
+        indegree = {key: len(parents) for key, parents in self._parents.items()}
+        ready = deque(sorted(key for key, n in indegree.items() if n == 0))
+        order: list[AssetKey] = []
+        while ready:
+            key = ready.popleft()
+            order.append(key)
+            for child in self._children.get(key, ()):
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    ready.append(child)
+        if len(order) != len(indegree):
+            self._raise_cycle({key for key, n in indegree.items() if n > 0})
+        return tuple(order)
+
+    def _raise_cycle(self, stuck: set[AssetKey]) -> None:
+        import networkx as nx
+
+        digraph = nx.DiGraph()
+        digraph.add_edges_from(
+            (parent, key) for key in stuck for parent in self._parents[key] if parent in stuck
+        )
+        edges = nx.find_cycle(digraph)
+        cycle = [edge[0] for edge in edges] + [edges[0][0]]
+        text = " -> ".join(key.to_user_string() for key in cycle)
+        locations = [loc for key in cycle[:-1] if (loc := self._spec[key].location) is not None]
+        raise CycleError(
+            f"dependency cycle: {text}",
+            location=locations[0] if locations else None,
+            related=locations[1:],
+        )
+
+    # --- queries ------------------------------------------------------------------------
+
+    @property
+    def all_keys(self) -> Set[AssetKey]:
+        return self._parents.keys()
+
+    @property
+    def executable_keys(self) -> frozenset[AssetKey]:
+        return frozenset(k for k, d in self._assets_def.items() if d.is_executable)
+
+    @property
+    def external_keys(self) -> frozenset[AssetKey]:
+        return frozenset(self._external)
+
+    def is_external(self, key: AssetKey) -> bool:
+        return key in self._external
+
+    def has(self, key: AssetKey) -> bool:
+        return key in self._parents
+
+    def spec(self, key: AssetKey) -> AssetSpec:
+        """The spec of a defined asset, or a bare spec for an implicit external key."""
+        spec = self._spec.get(key)
+        return spec if spec is not None else AssetSpec(key)
+
+    def assets_def(self, key: AssetKey) -> AssetsDefinition | None:
+        return self._assets_def.get(key)
+
+    def bindings(self, assets_def: AssetsDefinition) -> Bindings:
+        return self._bindings[id(assets_def)]
+
+    def checks_for(self, key: AssetKey) -> Sequence[AssetChecksDefinition]:
+        return self._checks.get(key, ())
+
+    def location(self, key: AssetKey) -> SourceLocation | None:
+        spec = self._spec.get(key)
+        return spec.location if spec is not None else None
+
+    def attributes(self, key: AssetKey) -> AssetAttributes:
+        spec = self._spec.get(key)
+        if spec is None:
+            return AssetAttributes(None, {}, frozenset(), (), self.code_location)
+        return AssetAttributes(
+            spec.group_name, spec.tags, spec.kinds, spec.owners, self.code_location
+        )
+
+    def parents(self, key: AssetKey) -> Set[AssetKey]:
+        return frozenset(self._parents[key])
+
+    def parent_list(self, key: AssetKey) -> tuple[AssetKey, ...]:
+        """Direct upstream keys in declaration order."""
+        return self._parents[key]
+
+    def children(self, key: AssetKey) -> Set[AssetKey]:
+        return frozenset(self._children.get(key, ()))
+
+    def toposorted(self, keys: Iterable[AssetKey] | None = None) -> list[AssetKey]:
+        """``keys`` (default: all) in an order where every asset follows its upstream."""
+        if keys is None:
+            return list(self._order)
+        wanted = set(keys)
+        return [key for key in self._order if key in wanted]
+
+    def upstream(self, keys: Iterable[AssetKey], depth: int | None = None) -> set[AssetKey]:
+        """``keys`` and their ancestors, up to ``depth`` layers (all when None)."""
+        return _walk(keys, self._parents, depth)
+
+    def downstream(self, keys: Iterable[AssetKey], depth: int | None = None) -> set[AssetKey]:
+        """``keys`` and their descendants, up to ``depth`` layers (all when None)."""
+        return _walk(keys, self._children, depth)
+
+    @property
+    def groups(self) -> dict[str, list[AssetKey]]:
+        out: dict[str, list[AssetKey]] = {}
+        for key in self._order:
+            spec = self._spec.get(key)
+            if spec is not None and spec.group_name:
+                out.setdefault(spec.group_name, []).append(key)
+        return out
+
+    def __len__(self) -> int:
+        return len(self._parents)
+
+
+def _walk(
+    start: Iterable[AssetKey], edges: Mapping[AssetKey, Sequence[AssetKey]], depth: int | None
+) -> set[AssetKey]:
+    seen = set(start)
+    frontier = list(seen)
+    level = 0
+    while frontier and (depth is None or level < depth):
+        level += 1
+        nxt = []
+        for key in frontier:
+            for other in edges.get(key, ()):
+                if other not in seen:
+                    seen.add(other)
+                    nxt.append(other)
+        frontier = nxt
+    return seen

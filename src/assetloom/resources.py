@@ -1,0 +1,24 @@
+"""Resources: long-lived objects (database connections, clients) injected into assets by
+parameter name."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class ConfigurableResource(BaseModel):
+    """A resource configured by typed fields. A parameter annotated with a subclass is always
+    a resource; an unannotated parameter is one when no asset has its name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    def setup_for_execution(self, context: Any) -> None:
+        """Called once per run before the first asset that uses this resource."""
+
+    def teardown_after_execution(self, context: Any) -> None:
+        """Called once per run after the last asset."""
+
+
+RESOURCE_TYPES: tuple[type, ...] = (ConfigurableResource,)
