@@ -86,16 +86,24 @@ class AssetKey:
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AssetKey) and self.path == other.path
 
-    def __lt__(self, other: AssetKey) -> bool:
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, AssetKey):
+            return NotImplemented
         return self.path < other.path
 
-    def __le__(self, other: AssetKey) -> bool:
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, AssetKey):
+            return NotImplemented
         return self.path <= other.path
 
-    def __gt__(self, other: AssetKey) -> bool:
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, AssetKey):
+            return NotImplemented
         return self.path > other.path
 
-    def __ge__(self, other: AssetKey) -> bool:
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, AssetKey):
+            return NotImplemented
         return self.path >= other.path
 
     def __repr__(self) -> str:

@@ -7,7 +7,7 @@ cycle; it never appears in our API.
 
 from __future__ import annotations
 
-from collections import deque
+import heapq
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -123,16 +123,18 @@ class AssetGraph:
             self._checks.setdefault(check.asset_key, []).append(check)
 
     def _topological_order(self) -> tuple[AssetKey, ...]:
+        # A heap, not a queue: the order must not depend on the order assets were defined in.
         indegree = {key: len(parents) for key, parents in self._parents.items()}
-        ready = deque(sorted(key for key, n in indegree.items() if n == 0))
+        ready = [key for key, n in indegree.items() if n == 0]
+        heapq.heapify(ready)
         order: list[AssetKey] = []
         while ready:
-            key = ready.popleft()
+            key = heapq.heappop(ready)
             order.append(key)
             for child in self._children.get(key, ()):
                 indegree[child] -= 1
                 if indegree[child] == 0:
-                    ready.append(child)
+                    heapq.heappush(ready, child)
         if len(order) != len(indegree):
             self._raise_cycle({key for key, n in indegree.items() if n > 0})
         return tuple(order)
@@ -144,12 +146,16 @@ class AssetGraph:
         digraph.add_edges_from(
             (parent, key) for key in stuck for parent in self._parents[key] if parent in stuck
         )
-        edges = nx.find_cycle(digraph)
-        cycle = [edge[0] for edge in edges] + [edges[0][0]]
+        members = [edge[0] for edge in nx.find_cycle(digraph)]
+        # Start at the smallest key, so the message does not depend on definition order.
+        start = members.index(min(members))
+        cycle = [*members[start:], *members[:start], members[start]]
         text = " -> ".join(key.to_user_string() for key in cycle)
-        locations = [loc for key in cycle[:-1] if (loc := self._spec[key].location) is not None]
+        located = [(key, loc) for key in cycle[:-1] if (loc := self._spec[key].location)]
+        locations = [loc for _, loc in located]
+        where = ", ".join(f"`{key.to_user_string()}` at {loc}" for key, loc in located[1:])
         raise CycleError(
-            f"dependency cycle: {text}",
+            f"dependency cycle: {text}" + (f" ({where})" if where else ""),
             location=locations[0] if locations else None,
             related=locations[1:],
         )
@@ -227,11 +233,13 @@ class AssetGraph:
 
     @property
     def groups(self) -> dict[str, list[AssetKey]]:
+        """Each group's keys, sorted (keys without a group, like implicit externals, are left
+        out)."""
         out: dict[str, list[AssetKey]] = {}
-        for key in self._order:
-            spec = self._spec.get(key)
-            if spec is not None and spec.group_name:
-                out.setdefault(spec.group_name, []).append(key)
+        for key in sorted(self._spec):
+            group = self._spec[key].group_name
+            if group:
+                out.setdefault(group, []).append(key)
         return out
 
     def __len__(self) -> int:
