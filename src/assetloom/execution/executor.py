@@ -24,7 +24,7 @@ from assetloom.assets.results import (
     AssetMaterialization,
     MaterializeResult,
 )
-from assetloom.errors import MissingResourceError, did_you_mean
+from assetloom.errors import MissingResourceError, SourceLocation, did_you_mean
 from assetloom.execution.context import AssetExecutionContext
 from assetloom.execution.io_managers import IOManager
 from assetloom.execution.result import AssetOutcome, ExecuteInProcessResult, StepFailure
@@ -64,22 +64,29 @@ def check_resources(
 ) -> None:
     """Fail before anything runs when a step needs a resource nobody provided."""
     for step in steps:
-        for name in _needed_resources(graph, step):
+        for who, name, location in _needed_resources(graph, step):
             if name not in resources:
                 provided = f" (provided: {', '.join(sorted(resources))})" if resources else ""
                 raise MissingResourceError(
-                    f"asset `{step.node_name}` needs resource `{name}`, which was not provided"
+                    f"{who} needs resource `{name}`, which was not provided"
                     + did_you_mean(name, resources)
                     + provided,
-                    location=step.location,
+                    location=location,
                 )
 
 
-def _needed_resources(graph: AssetGraph, step: AssetsDefinition) -> Iterator[str]:
-    yield from graph.bindings(step).resources
-    for key in step.keys:
+def _needed_resources(
+    graph: AssetGraph, step: AssetsDefinition
+) -> Iterator[tuple[str, str, SourceLocation | None]]:
+    """(who needs it, resource name, where ``who`` is defined) for the step and its checks."""
+    for name in graph.bindings(step).resources:
+        yield f"asset `{step.node_name}`", name, step.location
+    for key in sorted(step.keys):
         for check in graph.checks_for(key):
-            yield from (p.name for p in check.params if p.role in _CHECK_RESOURCE_ROLES)
+            who = f"asset check `{check.name}` on `{key.to_user_string()}`"
+            for param in check.params:
+                if param.role in _CHECK_RESOURCE_ROLES:
+                    yield who, param.name, check.location
 
 
 _CHECK_RESOURCE_ROLES = (ParamRole.RESOURCE, ParamRole.BY_NAME)

@@ -5,12 +5,16 @@ from __future__ import annotations
 import os
 import pickle
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from assetloom.assets.key import AssetKey
 
 
+@runtime_checkable
 class IOManager(Protocol):
+    """Stores each asset's value and loads it for downstream assets. ``materialize`` takes one
+    as ``io_manager=`` or, as in Dagster, as the resource named ``io_manager``."""
+
     def handle_output(self, key: AssetKey, value: Any) -> None: ...
 
     def load_input(self, key: AssetKey) -> Any: ...
@@ -47,12 +51,13 @@ class FilesystemIOManager:
         self.base_dir = Path(base_dir)
 
     def _path(self, key: AssetKey) -> Path:
-        return self.base_dir.joinpath(*key.path).with_suffix(".pickle")
+        # Append the suffix: ``with_suffix`` would map `orders.v1` and `orders.v2` to one file.
+        return self.base_dir.joinpath(*key.path[:-1], f"{key.name}.pickle")
 
     def handle_output(self, key: AssetKey, value: Any) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"{path.name}.tmp")
         with tmp.open("wb") as fh:
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(path)

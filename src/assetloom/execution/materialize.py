@@ -16,6 +16,8 @@ from assetloom.execution.io_managers import InMemoryIOManager, IOManager
 from assetloom.execution.result import ExecuteInProcessResult
 from assetloom.graph.asset_graph import AssetGraph
 
+IO_MANAGER_RESOURCE = "io_manager"
+
 Selection = str | Sequence[str | AssetKey | AssetsDefinition] | None
 
 
@@ -37,10 +39,14 @@ def materialize(
     defs = assets if isinstance(assets, Definitions) else _definitions_of(assets)
     graph = defs.resolve_asset_graph()
     keys = resolve_selection(graph, selection)
+    all_resources = {**defs.resources, **(resources or {})}
+    if io_manager is None:
+        candidate = all_resources.get(IO_MANAGER_RESOURCE)
+        io_manager = candidate if isinstance(candidate, IOManager) else InMemoryIOManager()
     executor = InProcessExecutor(
         graph,
-        resources={**defs.resources, **(resources or {})},
-        io_manager=io_manager if io_manager is not None else InMemoryIOManager(),
+        resources=all_resources,
+        io_manager=io_manager,
         observer=observer,
         run_id=run_id,
     )
