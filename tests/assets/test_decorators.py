@@ -345,3 +345,22 @@ def test_retry_policy_gives_up_after_max_retries() -> None:
     result = dg.materialize([broken], raise_on_error=False)
     assert len(attempts) == 2
     assert result.failed_keys == [dg.AssetKey("broken")]
+
+
+def test_context_resources_gives_attribute_access() -> None:
+    @dg.asset
+    def orders(context: dg.AssetExecutionContext) -> str:
+        return context.resources.warehouse.url  # type: ignore[no-any-return]
+
+    result = dg.materialize([orders], resources={"warehouse": Warehouse(url="w")})
+    assert result.output_for_node("orders") == "w"
+
+
+def test_a_single_asset_may_yield_its_materialize_result() -> None:
+    @dg.asset
+    def orders():  # type: ignore[no-untyped-def]
+        yield dg.MaterializeResult(metadata={"rows": 1}, value=[1])
+
+    result = dg.materialize([orders])
+    assert result.output_for_node("orders") == [1]
+    assert result.asset_materializations_for_node("orders")[0].metadata == {"rows": 1}

@@ -302,3 +302,13 @@ def test_observer_sees_each_step() -> None:
         "further_down": "skipped",
         "independent": "success",
     }
+
+
+def test_selection_by_code_location() -> None:
+    ran: list[str] = []
+    defs = dg.Definitions(assets=_deps_pipeline(ran), code_location="warehouse")
+    dg.materialize(defs, selection="code_location:warehouse and group:raw")
+    assert ran == ["source"]
+    ran.clear()
+    dg.materialize(defs, selection="code_location:elsewhere")
+    assert ran == []
