@@ -33,21 +33,7 @@ def test_all_is_sorted_and_unique() -> None:
     assert assetloom.__all__ == sorted(set(assetloom.__all__))
 
 
-_SHADOWED = pytest.mark.xfail(
-    reason="the submodule `assetloom.definitions` (home of `Definitions`) replaces the "
-    "`definitions` decorator on the package as soon as it is imported; the module needs "
-    "another name",
-    strict=True,
-)
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=_SHADOWED) if name == "definitions" else name
-        for name in assetloom.__all__
-    ],
-)
+@pytest.mark.parametrize("name", assetloom.__all__)
 def test_every_exported_name_is_importable(name: str) -> None:
     importlib.import_module("assetloom.execution.materialize")  # as after any real use
     value = getattr(assetloom, name)

@@ -9,7 +9,7 @@ from assetloom.assets.checks import AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition
 from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
-from assetloom.definitions import Definitions
+from assetloom.defs import Definitions
 from assetloom.errors import AssetExecutionError
 from assetloom.execution.executor import InProcessExecutor, Observer, plan_steps
 from assetloom.execution.io_managers import InMemoryIOManager, IOManager

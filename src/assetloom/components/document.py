@@ -1,0 +1,55 @@
+"""The envelope of a ``defs.yaml`` document: its closed set of top-level keys."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+
+class Requirements(_Closed):
+    """What must hold in the environment for this component to load."""
+
+    env: list[str] = Field(default_factory=list)
+    """Environment variables that must be set."""
+
+
+class PostProcessingRule(_Closed):
+    """Changes applied to some of the component's assets after ``build_defs``."""
+
+    target: str = "*"
+    """An asset selection, e.g. `group:sales` or `key:raw_*`."""
+    operation: Literal["merge", "replace"] = "merge"
+    """`merge` merges metadata and tags and replaces the other given attributes; `replace`
+    replaces them all."""
+    attributes: dict[str, Any] = Field(default_factory=dict)
+    """AssetSpec attributes: description, metadata, group_name, kinds, tags, owners,
+    code_version, deps."""
+
+
+class PostProcessing(_Closed):
+    """Post-processing of the component's assets."""
+
+    assets: list[PostProcessingRule] = Field(default_factory=list)
+
+
+class DefsDocument(_Closed):
+    """One component instance declared in a ``defs.yaml`` (one ``---`` document)."""
+
+    type: str
+    """The component class: `pkg.module.Class`, `.module.Class` (beside this file), or a
+    registered short name."""
+    attributes: dict[str, Any] | None = None
+    """The component's own fields."""
+    template_vars_module: str | None = None
+    """A module whose `@template_var` functions are available in templates (`.name` for a
+    module beside this file)."""
+    requirements: Requirements | None = None
+    post_processing: PostProcessing | None = None
+
+
+ENVELOPE_KEYS = tuple(DefsDocument.model_fields)

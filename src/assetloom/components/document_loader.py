@@ -1,0 +1,195 @@
+"""One ``defs.yaml`` document → a Component instance → its Definitions.
+
+The stages, each reporting located errors: envelope, requirements, type, templates,
+attributes, ``build_defs``, source locations of the built assets, post-processing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from assetloom.assets.definition import AssetsDefinition
+from assetloom.components.component import Component, ComponentLoadContext
+from assetloom.components.document import DefsDocument
+from assetloom.components.post_processing import apply_rules
+from assetloom.components.registry import ComponentRegistry, user_frame
+from assetloom.components.resolvable import ResolutionContext, resolve_attributes
+from assetloom.components.template_vars import template_scope
+from assetloom.components.templating import has_templates, render_tree
+from assetloom.components.validation_errors import located_errors
+from assetloom.components.yaml_source import YamlDocument
+from assetloom.defs import Definitions
+from assetloom.errors import (
+    ComponentLoadError,
+    DefsDocumentError,
+    LoadErrors,
+    LoomError,
+    RequirementError,
+    SourceLocation,
+)
+
+ITEM_NAME_FIELDS = ("name", "key", "asset_key")
+
+
+@dataclass(frozen=True)
+class LoadedComponent:
+    """A component instance with the document it came from."""
+
+    component: Component
+    document: YamlDocument
+    envelope: DefsDocument
+    context: ComponentLoadContext
+
+
+def instantiate(
+    document: YamlDocument,
+    *,
+    context: ComponentLoadContext,
+    registry: ComponentRegistry,
+) -> LoadedComponent:
+    """Validate a document and build its component; raises LoomError (maybe LoadErrors)."""
+    if not isinstance(document.value, dict):
+        raise DefsDocumentError(
+            "a defs.yaml document must be a mapping with a `type:` key, got "
+            f"{type(document.value).__name__}",
+            location=document.positions.document_location(),
+        )
+    envelope = _envelope(document)
+    positions = document.positions
+    _check_requirements(envelope, document)
+    type_location = positions.location(("type",))
+    component_type = registry.resolve(envelope.type, base_dir=context.path, location=type_location)
+    attributes: Any = envelope.attributes
+    if attributes is not None and has_templates(attributes):
+        scope = template_scope(
+            context=context,
+            component_type=component_type,
+            module_name=envelope.template_vars_module,
+            registry=registry,
+            location=positions.location(("template_vars_module",))
+            if envelope.template_vars_module
+            else type_location,
+        )
+        attributes = render_tree(attributes, scope, positions, ("attributes",))
+    resolution = ResolutionContext(
+        load_context=context, path=("attributes",), locate=positions.location
+    )
+    try:
+        component = resolve_attributes(component_type, attributes, resolution)
+    except ValidationError as error:
+        from assetloom.components.resolvable import yaml_model_for
+
+        problems = located_errors(
+            error, _with_attributes(document, attributes), yaml_model_for(component_type),
+            ("attributes",),
+        )
+        raise LoadErrors(problems) from None
+    return LoadedComponent(component, document, envelope, context)
+
+
+def build(loaded: LoadedComponent, project_root: Path) -> Definitions:
+    """Run ``build_defs``, point each asset at its YAML item, apply post-processing."""
+    document = loaded.document
+    location = document.positions.location(("type",))
+    defs = run_build_defs(loaded.component, loaded.context, location, project_root)
+    defs = _with_yaml_locations(defs, document)
+    rules = loaded.envelope.post_processing.assets if loaded.envelope.post_processing else []
+    return apply_rules(defs, rules) if rules else defs
+
+
+def run_build_defs(
+    component: Component,
+    context: ComponentLoadContext,
+    location: SourceLocation,
+    project_root: Path,
+) -> Definitions:
+    """``component.build_defs(context)``, with anything it raises reported at ``location``."""
+    name = type(component).__name__
+    try:
+        defs = component.build_defs(context)
+    except LoomError:
+        raise
+    except Exception as error:
+        where = user_frame(error, project_root)
+        raise ComponentLoadError(
+            f"`{name}.build_defs` raised {type(error).__name__}: {error}"
+            + (f" (at {where})" if where else ""),
+            location=location,
+        ) from error
+    if not isinstance(defs, Definitions):
+        raise ComponentLoadError(
+            f"`{name}.build_defs` returned {type(defs).__name__}, expected Definitions",
+            location=location,
+        )
+    return defs
+
+
+def _envelope(document: YamlDocument) -> DefsDocument:
+    try:
+        return DefsDocument.model_validate(document.value)
+    except ValidationError as error:
+        problems = located_errors(error, document, DefsDocument, unknown_noun="key")
+        raise LoadErrors(problems) from None
+
+
+def _check_requirements(envelope: DefsDocument, document: YamlDocument) -> None:
+    if envelope.requirements is None:
+        return
+    problems: list[LoomError] = []
+    for index, variable in enumerate(envelope.requirements.env):
+        if variable not in os.environ:
+            problems.append(
+                RequirementError(
+                    f"requirements.env: environment variable `{variable}` is not set",
+                    location=document.positions.location(("requirements", "env", index)),
+                )
+            )
+    if problems:
+        raise LoadErrors(problems)
+
+
+def _with_attributes(document: YamlDocument, attributes: Any) -> YamlDocument:
+    """The document as validated: rendered attributes, original positions."""
+    if attributes is document.value.get("attributes"):
+        return document
+    value = {**document.value, "attributes": attributes}
+    return YamlDocument(value, document.positions, document.path, document.index)
+
+
+def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitions:
+    """Point every asset at the YAML item that declared it (matched by name or key)."""
+    items: dict[str, SourceLocation] = {}
+    for name, location in _named_items(document):
+        items.setdefault(name, location)
+    fallback = document.positions.location(("type",))
+    assets: list[AssetsDefinition] = []
+    for assets_def in defs.assets:
+        key = next(iter(sorted(assets_def.keys)))
+        location = items.get(key.to_user_string()) or items.get(key.name) or fallback
+        assets.append(assets_def.with_location(location))
+    return Definitions(assets, defs.asset_checks, defs.resources, metadata=defs.metadata)
+
+
+def _named_items(document: YamlDocument) -> Iterator[tuple[str, SourceLocation]]:
+    positions = document.positions
+    stack: list[tuple[tuple[Any, ...], Any]] = [
+        (("attributes",), (document.value or {}).get("attributes"))
+    ]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            for field in ITEM_NAME_FIELDS:
+                name = value.get(field)
+                if isinstance(name, str):
+                    yield name, positions.location((*path, field))
+                    break
+            stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
+

@@ -1,0 +1,186 @@
+"""Walk a project's ``defs/`` tree and merge everything it defines into one Definitions.
+
+Folder rules, applied in sorted order:
+- a folder with ``defs.yaml``: its documents are components. If one of them is a
+  ``DefsFolderComponent`` the walk goes on below it and its post-processing applies to all of
+  it; otherwise the component owns the folder (its ``.py`` and ``.sql`` files are its own).
+- a folder with ``component.py``: its ``@component_instance`` functions are components.
+- any other folder: every ``.py`` module is imported and its assets collected; sub-folders
+  are walked the same way.
+Errors of every file and document are gathered and raised together as ``LoadErrors``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from assetloom.components.builtin import DefsFolderComponent
+from assetloom.components.component import ComponentLoadContext
+from assetloom.components.document_loader import (
+    LoadedComponent,
+    build,
+    instantiate,
+    run_build_defs,
+)
+from assetloom.components.module_loader import (
+    component_instances,
+    definitions_in_module,
+    import_defs_module,
+)
+from assetloom.components.post_processing import apply_rules
+from assetloom.components.registry import ComponentRegistry
+from assetloom.components.yaml_source import read_yaml_documents
+from assetloom.defs import Definitions
+from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
+from assetloom.project import Project
+
+DEFS_FILE = "defs.yaml"
+COMPONENT_MODULE = "component.py"
+LOOKALIKES = {
+    "defs.yml": DEFS_FILE,
+    "component.yaml": DEFS_FILE,
+    "component.yml": DEFS_FILE,
+    "defs.yaml.j2": DEFS_FILE,
+    "definitions.yaml": DEFS_FILE,
+}
+SKIPPED = {"__pycache__", "node_modules"}
+
+T = TypeVar("T")
+
+
+def load_from_defs_folder(
+    *,
+    project_root: Path | str | None = None,
+    path_within_project: Path | str | None = None,
+) -> Definitions:
+    """Load every definition under ``<project>/defs/``.
+
+    ``path_within_project`` (Dagster's spelling) may be any path inside the project.
+    Raises ``LoadErrors`` holding every problem found, each with ``path:line:col``.
+    """
+    if project_root is not None:
+        project = Project.at(project_root)
+    else:
+        project = Project.find(Path(path_within_project or Path.cwd()))
+    return DefsLoader(project).load()
+
+
+class DefsLoader:
+    """One walk over one project's defs tree; keeps going after errors and reports all."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.registry = ComponentRegistry(project)
+        self.errors: list[LoomError] = []
+        self.root_context = ComponentLoadContext(
+            path=project.defs_root,
+            project_root=project.root,
+            defs_root=project.defs_root,
+            settings=project.settings,
+        )
+
+    def load(self) -> Definitions:
+        if not self.project.defs_root.is_dir():
+            raise LoadErrors(
+                [LoomError(f"no `{self.project.relative(self.project.defs_root)}/` folder")]
+            )
+        parts = self._folder(self.project.defs_root)
+        merged = self._attempt(
+            lambda: Definitions.merge(*parts, code_location=self.project.name)
+        )
+        if self.errors:
+            raise LoadErrors(self.errors)
+        assert merged is not None
+        return merged
+
+    def _attempt(self, step: Callable[[], T]) -> T | None:
+        """Run ``step``; record its LoomError(s) instead of stopping the walk."""
+        try:
+            return step()
+        except LoomError as error:
+            self.errors.append(error)
+            return None
+
+    def _folder(self, folder: Path) -> list[Definitions]:
+        context = self.root_context.for_path(folder)
+        if (folder / DEFS_FILE).is_file():
+            loaded = self._components_of(folder / DEFS_FILE, context)
+            folder_components = [c for c in loaded if isinstance(c.component, DefsFolderComponent)]
+            own = [d for c in loaded if c not in folder_components for d in self._build(c)]
+            if not folder_components:
+                return own
+            below = self._walk_children(folder, context)
+            rules = [
+                rule
+                for c in folder_components
+                if c.envelope.post_processing
+                for rule in c.envelope.post_processing.assets
+            ]
+            merged = self._attempt(lambda: apply_rules(Definitions.merge(*below), rules))
+            return [*own, merged] if merged is not None else own
+        if (folder / COMPONENT_MODULE).is_file():
+            return self._component_module(folder / COMPONENT_MODULE, context)
+        return self._walk_children(folder, context)
+
+    def _walk_children(self, folder: Path, context: ComponentLoadContext) -> list[Definitions]:
+        out: list[Definitions] = []
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or entry.name in SKIPPED:
+                continue
+            if entry.is_dir():
+                out.extend(self._folder(entry))
+            elif entry.name in LOOKALIKES:
+                self.errors.append(
+                    DefsDocumentError(
+                        f"`{entry.name}` is not loaded: a component file must be named "
+                        f"`{LOOKALIKES[entry.name]}`",
+                        location=SourceLocation(self.project.relative(entry)),
+                    )
+                )
+            elif entry.suffix == ".py" and entry.name not in (DEFS_FILE, COMPONENT_MODULE):
+                defs = self._attempt(lambda e=entry: self._module(e, context))  # type: ignore[misc]
+                if defs is not None:
+                    out.append(defs)
+        return out
+
+    def _module(self, file: Path, context: ComponentLoadContext) -> Definitions:
+        module = import_defs_module(file, self.project.root)
+        return definitions_in_module(module, context)
+
+    def _components_of(self, file: Path, context: ComponentLoadContext) -> list[LoadedComponent]:
+        display = self.project.relative(file)
+        documents = self._attempt(lambda: read_yaml_documents(file, display))
+        loaded: list[LoadedComponent] = []
+        for document in documents or ():
+            if document.value is None:
+                continue
+            component = self._attempt(
+                lambda d=document: instantiate(  # type: ignore[misc]
+                    d, context=context, registry=self.registry
+                )
+            )
+            if component is not None:
+                loaded.append(component)
+        return loaded
+
+    def _build(self, loaded: LoadedComponent) -> list[Definitions]:
+        defs = self._attempt(lambda: build(loaded, self.project.root))
+        return [defs] if defs is not None else []
+
+    def _component_module(self, file: Path, context: ComponentLoadContext) -> list[Definitions]:
+        module = self._attempt(lambda: import_defs_module(file, self.project.root))
+        if module is None:
+            return []
+        instances = self._attempt(lambda: component_instances(module, context)) or []
+        out: list[Definitions] = []
+        for instance in instances:
+            defs = self._attempt(
+                lambda i=instance: run_build_defs(  # type: ignore[misc]
+                    i, context, SourceLocation(self.project.relative(file)), self.project.root
+                )
+            )
+            if defs is not None:
+                out.append(defs)
+        return out

@@ -1,0 +1,141 @@
+"""Python modules under ``defs/``: import them and collect what they define."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from assetloom.assets.checks import AssetChecksDefinition
+from assetloom.assets.definition import AssetsDefinition
+from assetloom.assets.spec import AssetSpec
+from assetloom.components.component import (
+    _COMPONENT_INSTANCE_MARK,
+    _DEFINITIONS_MARK,
+    Component,
+    ComponentLoadContext,
+    call_with_optional_context,
+    is_marked,
+)
+from assetloom.components.registry import user_frame
+from assetloom.defs import Definitions
+from assetloom.errors import ComponentLoadError, DefsDocumentError, SourceLocation
+
+
+def import_defs_module(file: Path, project_root: Path) -> ModuleType:
+    """Import ``file`` under its dotted path from the project root (``defs.sales.assets``),
+    so that its objects pickle and re-import in worker processes."""
+    relative = file.relative_to(project_root).with_suffix("")
+    name = ".".join(part for part in relative.parts if part != "__init__")
+    display = file.relative_to(project_root).as_posix()
+    existing = sys.modules.get(name)
+    if existing is not None and getattr(existing, "__file__", None) == str(file):
+        return existing
+    spec = importlib.util.spec_from_file_location(name, file)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as error:
+        del sys.modules[name]
+        line = _error_line(error, file)
+        raise ComponentLoadError(
+            f"importing this module raised {type(error).__name__}: {error}",
+            location=SourceLocation(display, line, 1 if line else 0),
+        ) from error
+    return module
+
+
+def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> Definitions:
+    """Assets, specs, checks, at most one ``Definitions`` and ``@definitions`` functions."""
+    assets: list[AssetsDefinition | AssetSpec] = []
+    checks: list[AssetChecksDefinition] = []
+    collected: list[Definitions] = []
+    display = _display(module, context.project_root)
+    for name, value in vars(module).items():
+        if name.startswith("__"):
+            continue
+        if isinstance(value, AssetsDefinition | AssetSpec):
+            assets.append(value)
+        elif isinstance(value, AssetChecksDefinition):
+            checks.append(value)
+        elif isinstance(value, Definitions):
+            collected.append(value)
+        elif is_marked(value, _DEFINITIONS_MARK):
+            collected.append(_call_definitions_fn(value, context, display))
+    objects = [c for c in vars(module).values() if isinstance(c, Definitions)]
+    if len(objects) > 1:
+        raise DefsDocumentError(
+            f"a module may hold at most one Definitions object, found {len(objects)}; "
+            "merge them with Definitions.merge",
+            location=SourceLocation(display),
+        )
+    return Definitions.merge(Definitions(assets, checks), *collected)
+
+
+def component_instances(module: ModuleType, context: ComponentLoadContext) -> list[Component]:
+    """What the ``@component_instance`` functions of a ``component.py`` return."""
+    display = _display(module, context.project_root)
+    out: list[Component] = []
+    for name, value in vars(module).items():
+        if not is_marked(value, _COMPONENT_INSTANCE_MARK):
+            continue
+        instance = _call(value, context, display, f"@component_instance `{name}`")
+        if not isinstance(instance, Component):
+            raise ComponentLoadError(
+                f"@component_instance `{name}` returned {type(instance).__name__}, "
+                "expected a Component",
+                location=_fn_location(value, display),
+            )
+        out.append(instance)
+    return out
+
+
+def _call_definitions_fn(fn: Any, context: ComponentLoadContext, display: str) -> Definitions:
+    result = _call(fn, context, display, f"@definitions `{fn.__name__}`")
+    if not isinstance(result, Definitions):
+        raise ComponentLoadError(
+            f"@definitions `{fn.__name__}` returned {type(result).__name__}, "
+            "expected Definitions",
+            location=_fn_location(fn, display),
+        )
+    return result
+
+
+def _call(fn: Any, context: ComponentLoadContext, display: str, what: str) -> Any:
+    try:
+        return call_with_optional_context(fn, context)
+    except Exception as error:
+        where = user_frame(error, context.project_root)
+        raise ComponentLoadError(
+            f"{what} raised {type(error).__name__}: {error}" + (f" (at {where})" if where else ""),
+            location=_fn_location(fn, display),
+        ) from error
+
+
+def _fn_location(fn: Any, display: str) -> SourceLocation:
+    code = getattr(fn, "__code__", None)
+    return SourceLocation(display, code.co_firstlineno if code else 0, 1 if code else 0)
+
+
+def _display(module: ModuleType, root: Path) -> str:
+    file = Path(module.__file__ or module.__name__)
+    try:
+        return file.relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _error_line(error: BaseException, file: Path) -> int:
+    if isinstance(error, SyntaxError) and error.filename == str(file):
+        return error.lineno or 0
+    tb = error.__traceback__
+    line = 0
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == str(file):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line

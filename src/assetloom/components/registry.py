@@ -1,0 +1,286 @@
+"""Resolving a ``type:`` string to a Component class.
+
+Three forms: a dotted path importable from the project (``components.etl.EtlTableFactory``),
+a path relative to the defs.yaml's folder (``.etl.EtlTableFactory``), or a short name
+registered through the ``assetloom.components`` entry-point group or the project's
+``[tool.assetloom] registry_modules``. Each module is imported once per registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import sys
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+from assetloom.components.component import Component
+from assetloom.errors import (
+    ComponentLoadError,
+    SourceLocation,
+    UnknownComponentTypeError,
+    did_you_mean,
+)
+from assetloom.project import Project
+
+ENTRY_POINT_GROUP = "assetloom.components"
+BUILTIN_MODULE = "assetloom.components.builtin"
+
+
+class ComponentRegistry:
+    """Finds component classes for one project, caching modules and short names."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._modules: dict[str, ModuleType] = {}
+        self._short_names: dict[str, type[Component]] | None = None
+        _make_importable(project.root)
+
+    # --- public -------------------------------------------------------------------------
+
+    def resolve(
+        self, type_name: str, *, base_dir: Path, location: SourceLocation
+    ) -> type[Component]:
+        """The Component subclass ``type_name`` names, or a located error saying why not."""
+        if type_name.startswith("."):
+            module_name, _, attr = type_name[1:].rpartition(".")
+            module = self._import_relative(module_name, base_dir, type_name, location)
+            if module is None:
+                file = self.project.relative(_relative_file(base_dir, module_name))
+                raise self._unknown(type_name, location, f"no file {file}")
+        elif "." in type_name:
+            module_name, _, attr = type_name.rpartition(".")
+            module = self._import(module_name, type_name, location)
+            if module is None:
+                short = self.short_names().get(type_name)
+                if short is not None:
+                    return short
+                raise self._unknown(type_name, location, f"no module `{module_name}`")
+        else:
+            found = self.short_names().get(type_name)
+            if found is None:
+                raise self._unknown(type_name, location, "no registered component has that name")
+            return found
+        cls = getattr(module, attr, None)
+        if cls is None:
+            in_module = [f"{type_name.rpartition('.')[0]}.{n}" for n in _component_names(module)]
+            raise self._unknown(
+                type_name, location, f"`{module.__name__}` has no `{attr}`", extra=in_module
+            )
+        if not (isinstance(cls, type) and issubclass(cls, Component)):
+            raise UnknownComponentTypeError(
+                f"`{type_name}` is not a Component subclass (it is {_describe(cls)}); "
+                "a type must subclass assetloom.Component",
+                location=location,
+            )
+        return cls
+
+    def short_names(self) -> dict[str, type[Component]]:
+        """Registered short names: built-ins, entry points, ``registry_modules``."""
+        if self._short_names is None:
+            names: dict[str, type[Component]] = {}
+            for module_name in (BUILTIN_MODULE, *self.project.registry_modules):
+                module = self._import(module_name, module_name, None)
+                if module is not None:
+                    names.update(_components_in(module))
+            for dotted, cls in _entry_point_components():
+                names[dotted] = cls
+                names.setdefault(cls.__name__, cls)
+            for name, cls in list(names.items()):
+                names.setdefault(f"assetloom.{name}", cls)
+                names.setdefault(f"dagster.{name}", cls)
+            self._short_names = names
+        return self._short_names
+
+    def known_names(self) -> list[str]:
+        """Every type name that resolves, for "did you mean" and schema generation."""
+        names = set(self.short_names())
+        for module_name, cls in self.project_components():
+            names.add(f"{module_name}.{cls.__name__}")
+        return sorted(names)
+
+    def project_components(self) -> Iterator[tuple[str, type[Component]]]:
+        """Component classes defined in the project's ``components/`` package."""
+        folder = self.project.root / "components"
+        if not folder.is_dir():
+            return
+        for file in sorted(folder.rglob("*.py")):
+            if file.name.startswith("_") and file.name != "__init__.py":
+                continue
+            parts = file.relative_to(self.project.root).with_suffix("").parts
+            module_name = ".".join(p for p in parts if p != "__init__")
+            try:
+                module = self._import(module_name, module_name, None)
+            except ComponentLoadError:
+                continue
+            if module is not None:
+                for cls in _components_in(module).values():
+                    if cls.__module__ == module.__name__:
+                        yield module_name, cls
+
+    # --- importing ----------------------------------------------------------------------
+
+    def _import(
+        self, module_name: str, type_name: str, location: SourceLocation | None
+    ) -> ModuleType | None:
+        """The module, None if it does not exist, or a located error if it raises."""
+        cached = self._modules.get(module_name)
+        if cached is not None:
+            return cached
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name and module_name.startswith(error.name):
+                return None
+            raise self._import_error(type_name, module_name, error, location) from error
+        except Exception as error:
+            raise self._import_error(type_name, module_name, error, location) from error
+        self._modules[module_name] = module
+        return module
+
+    def import_module(
+        self, name: str, *, base_dir: Path, location: SourceLocation
+    ) -> ModuleType:
+        """A module by dotted name, or ``.name`` relative to ``base_dir``; LookupError when
+        there is no such module, a located ComponentLoadError when importing it raises."""
+        if name.startswith("."):
+            module = self._import_relative(name[1:], base_dir, name, location)
+        else:
+            module = self._import(name, name, location)
+        if module is None:
+            raise LookupError(f"no module `{name}`")
+        return module
+
+    def _import_relative(
+        self, module_name: str, base_dir: Path, type_name: str, location: SourceLocation
+    ) -> ModuleType | None:
+        file = _relative_file(base_dir, module_name)
+        if not file.is_file():
+            return None
+        qualified = _module_name_for(file, self.project.root)
+        cached = self._modules.get(qualified) or sys.modules.get(qualified)
+        if cached is not None:
+            return cached
+        spec = importlib.util.spec_from_file_location(qualified, file)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[qualified] = module
+        try:
+            spec.loader.exec_module(module)
+        except Exception as error:
+            del sys.modules[qualified]
+            raise self._import_error(type_name, qualified, error, location) from error
+        self._modules[qualified] = module
+        return module
+
+    def _import_error(
+        self,
+        type_name: str,
+        module_name: str,
+        error: BaseException,
+        location: SourceLocation | None,
+    ) -> ComponentLoadError:
+        where = user_frame(error, self.project.root)
+        return ComponentLoadError(
+            f"could not import `{module_name}` for type `{type_name}`: "
+            f"{type(error).__name__}: {error}" + (f" (at {where})" if where else ""),
+            location=location,
+        )
+
+    def _unknown(
+        self,
+        type_name: str,
+        location: SourceLocation,
+        reason: str,
+        extra: list[str] | None = None,
+    ) -> UnknownComponentTypeError:
+        candidates = [*(extra or []), *self.known_names()]
+        hint = did_you_mean(type_name, candidates)
+        return UnknownComponentTypeError(
+            f"unknown component type `{type_name}`: {reason}{hint}", location=location
+        )
+
+
+def _relative_file(base_dir: Path, module_name: str) -> Path:
+    return base_dir.joinpath(*module_name.split(".")).with_suffix(".py")
+
+
+def user_frame(error: BaseException, root: Path) -> str | None:
+    """``path:line`` of the deepest traceback frame inside the project, if any."""
+    prefix = str(root) + "/"
+    found = None
+    for frame in traceback.extract_tb(error.__traceback__):
+        if frame.filename.startswith(prefix):
+            found = f"{frame.filename.removeprefix(prefix)}:{frame.lineno}"
+    if found is None and isinstance(error, SyntaxError) and error.filename:
+        found = f"{error.filename.removeprefix(prefix)}:{error.lineno}"
+    return found
+
+
+def _make_importable(root: Path) -> None:
+    """Put ``root`` first on sys.path and forget modules of the same top-level names that
+    another project loaded earlier in this process (tests load many projects)."""
+    text = str(root)
+    if text in sys.path:
+        sys.path.remove(text)
+    sys.path.insert(0, text)
+    tops = {
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir() and not entry.name.startswith(".") and any(entry.glob("*.py"))
+    }
+    for name, module in list(sys.modules.items()):
+        if name.partition(".")[0] not in tops:
+            continue
+        origin = getattr(module, "__file__", None)
+        paths = list(getattr(module, "__path__", []) or [])
+        inside = (origin and origin.startswith(text + "/")) or any(
+            str(p).startswith(text + "/") for p in paths
+        )
+        if not inside:
+            del sys.modules[name]
+    importlib.invalidate_caches()
+
+
+def _module_name_for(file: Path, root: Path) -> str:
+    try:
+        parts = file.resolve().relative_to(root).with_suffix("").parts
+    except ValueError:
+        parts = ("_assetloom_external", *file.with_suffix("").parts[-2:])
+    return ".".join(parts)
+
+
+def _components_in(module: ModuleType) -> dict[str, type[Component]]:
+    return {
+        name: obj
+        for name, obj in vars(module).items()
+        if isinstance(obj, type)
+        and issubclass(obj, Component)
+        and obj is not Component
+        and not inspect.isabstract(obj)
+    }
+
+
+def _component_names(module: ModuleType) -> list[str]:
+    return sorted(_components_in(module))
+
+
+def _entry_point_components() -> Iterator[tuple[str, type[Component]]]:
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        loaded = entry.load()
+        if isinstance(loaded, ModuleType):
+            for cls in _components_in(loaded).values():
+                yield f"{loaded.__name__}.{cls.__name__}", cls
+        elif isinstance(loaded, type) and issubclass(loaded, Component):
+            yield entry.name, loaded
+
+
+def _describe(obj: object) -> str:
+    if isinstance(obj, type):
+        return f"the class {obj.__module__}.{obj.__qualname__}"
+    return f"a {type(obj).__name__}"

@@ -1,0 +1,327 @@
+"""Model, Resolvable and Resolver: how a class's annotated fields become its YAML attributes.
+
+For every Resolvable class we derive, once, a pydantic *YAML model*: the same fields, but where
+a field is ``Annotated[T, Resolver(fn, model_field_type=Y)]`` the YAML model expects ``Y``, and
+nested Resolvable classes are replaced by their own YAML models. Attributes are validated by
+that model (one compiled validator per type; errors carry the exact field path) and then
+*resolved*: resolvers run and the target classes are built.
+
+A pydantic ``Model`` without resolvers anywhere inside is its own YAML model, so validating it
+builds the instance directly: the common case costs one pydantic validation and nothing more.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import types
+import typing
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
+
+from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic.fields import FieldInfo
+
+from assetloom.errors import DefsDocumentError, SourceLocation
+
+PathPart = str | int
+
+
+class Model(BaseModel):
+    """A pydantic model for component attributes: unknown fields are errors, and attribute
+    docstrings become field descriptions (shown in JSON Schema and editors)."""
+
+    model_config = ConfigDict(
+        extra="forbid", arbitrary_types_allowed=True, use_attribute_docstrings=True
+    )
+
+
+class Resolvable:
+    """Marks a class whose annotated fields define its YAML ``attributes``.
+
+    Works on pydantic ``Model`` subclasses (as in ``class F(Component, Model, Resolvable)``),
+    on dataclasses, and on plain classes whose ``__init__`` takes the annotated fields.
+    """
+
+    @classmethod
+    def resolve_from_yaml(
+        cls, attributes: Any, context: ResolutionContext | None = None
+    ) -> typing.Self:
+        """Validate YAML data and build an instance (errors carry YAML locations)."""
+        built = resolve_attributes(cls, attributes, context or ResolutionContext())
+        return typing.cast(typing.Self, built)
+
+
+@dataclasses.dataclass(frozen=True)
+class Resolver:
+    """Turns a field's YAML value into its Python value: ``fn(context, value)``.
+
+    ``model_field_type`` is the type the YAML holds (default: the field's own type).
+    """
+
+    fn: Callable[[ResolutionContext, Any], Any] | None = None
+    model_field_type: Any = None
+    description: str | None = None
+    examples: Sequence[Any] | None = None
+
+    @classmethod
+    def default(
+        cls, *, model_field_type: Any = None, description: str | None = None,
+        examples: Sequence[Any] | None = None,
+    ) -> Resolver:
+        """Keep the default resolution but set the YAML type or documentation."""
+        return cls(None, model_field_type, description, examples)
+
+
+@dataclasses.dataclass(frozen=True)
+class ResolutionContext:
+    """What a resolver gets: the component's load context, and where the value sits in YAML."""
+
+    load_context: Any = None
+    path: tuple[PathPart, ...] = ()
+    locate: Callable[[tuple[PathPart, ...]], SourceLocation | None] | None = None
+
+    def at(self, *parts: PathPart) -> ResolutionContext:
+        return dataclasses.replace(self, path=(*self.path, *parts))
+
+    @property
+    def location(self) -> SourceLocation | None:
+        return self.locate(self.path) if self.locate else None
+
+
+# --- deriving the YAML model ------------------------------------------------------------
+
+
+@functools.cache
+def yaml_model_for(cls: type) -> type[BaseModel]:
+    """The pydantic model that validates ``cls``'s YAML attributes (built once per class)."""
+    if _is_plain_model(cls):
+        return typing.cast(type[BaseModel], cls)
+    fields: dict[str, Any] = {}
+    for name, annotation, default in _fields_of(cls):
+        if _needs_resolution(annotation) and _has_python_default(default):
+            # A Python-side default (an AssetKey, say) has no YAML form: keep it out of the
+            # schema; the class applies it when the attribute is omitted.
+            description = default.description if isinstance(default, FieldInfo) else None
+            default = Field(
+                default=None, description=description, json_schema_extra=_drop_default
+            )
+        fields[name] = (_yaml_annotation(annotation), default)
+    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    model = create_model(
+        cls.__name__, __config__=config, __doc__=_own_doc(cls), __module__=cls.__module__,
+        **fields,
+    )
+    return typing.cast(type[BaseModel], model)
+
+
+def _has_python_default(default: Any) -> bool:
+    if isinstance(default, FieldInfo):
+        return not default.is_required() and default.default is not None
+    return default is not ... and default is not None
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _own_doc(cls: type) -> str | None:
+    """The class docstring, unless it is the signature dataclasses write in its place."""
+    doc = cls.__doc__
+    if doc and dataclasses.is_dataclass(cls) and doc.startswith(f"{cls.__name__}("):
+        return None
+    return doc
+
+
+def _fields_of(cls: type) -> list[tuple[str, Any, Any]]:
+    """(name, annotation with metadata, default-or-FieldInfo) for each attribute of cls."""
+    if issubclass(cls, BaseModel):
+        return [
+            (name, _with_metadata(info), _default_info(info))
+            for name, info in cls.model_fields.items()
+        ]
+    hints = get_type_hints(cls, include_extras=True)
+    if dataclasses.is_dataclass(cls):
+        out = []
+        for f in dataclasses.fields(cls):
+            if not f.init:
+                continue
+            default: Any = ...
+            if f.default is not dataclasses.MISSING:
+                default = f.default
+            elif f.default_factory is not dataclasses.MISSING:
+                default = Field(default_factory=f.default_factory)
+            out.append((f.name, hints[f.name], default))
+        return out
+    return [
+        (name, hint, getattr(cls, name, ...))
+        for name, hint in hints.items()
+        if not name.startswith("_") and get_origin(hint) is not typing.ClassVar
+    ]
+
+
+def _with_metadata(info: FieldInfo) -> Any:
+    annotation = info.annotation
+    resolvers = [m for m in info.metadata if isinstance(m, Resolver)]
+    return Annotated[annotation, *resolvers] if resolvers else annotation
+
+
+def _default_info(info: FieldInfo) -> Any:
+    docs: dict[str, Any] = {
+        "description": info.description, "examples": info.examples, "alias": info.alias
+    }
+    if info.default_factory is not None:
+        return Field(default_factory=info.default_factory, **docs)
+    return Field(default=info.default, **docs)
+
+
+def _yaml_annotation(annotation: Any) -> Any:
+    """Map a Python-side annotation to what the YAML holds."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        resolver = next((e for e in extras if isinstance(e, Resolver)), None)
+        others = [e for e in extras if not isinstance(e, Resolver)]
+        if resolver is None:
+            mapped = _yaml_annotation(inner)
+            return Annotated[mapped, *others] if others else mapped
+        yaml_type = resolver.model_field_type
+        target = _yaml_annotation(inner) if yaml_type is None else yaml_type
+        examples = list(resolver.examples) if resolver.examples is not None else None
+        docs = Field(description=resolver.description, examples=examples)
+        return Annotated[target, docs]
+    if isinstance(annotation, type) and _is_resolvable(annotation):
+        return yaml_model_for(annotation)
+    if origin in (Union, types.UnionType):
+        return Union[tuple(_yaml_annotation(a) for a in get_args(annotation))]  # noqa: UP007
+    if origin in (list, Sequence, tuple, set, frozenset, dict, Mapping):
+        args = tuple(_yaml_annotation(a) for a in get_args(annotation))
+        base = {Sequence: list, Mapping: dict, set: list, frozenset: list}.get(origin, origin)
+        if origin is tuple and args and args[-1] is Ellipsis:
+            return list[args[0]]  # type: ignore[valid-type]
+        return base[args] if args else base
+    return annotation
+
+
+def _is_resolvable(cls: type) -> bool:
+    return issubclass(cls, Resolvable) or (
+        dataclasses.is_dataclass(cls) and not issubclass(cls, BaseModel)
+    ) or (issubclass(cls, BaseModel) and not _is_plain_model(cls))
+
+
+@functools.cache
+def _is_plain_model(cls: type) -> bool:
+    """A pydantic model whose fields need no resolution: it is its own YAML model."""
+    if not issubclass(cls, BaseModel):
+        return False
+    return all(not _needs_resolution(_with_metadata(i)) for i in cls.model_fields.values())
+
+
+def _needs_resolution(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        return any(isinstance(e, Resolver) for e in extras) or _needs_resolution(inner)
+    if isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            return not _is_plain_model(annotation)
+        return dataclasses.is_dataclass(annotation) or issubclass(annotation, Resolvable)
+    return any(_needs_resolution(a) for a in get_args(annotation))
+
+
+# --- resolving validated data into the target class -----------------------------------
+
+
+def resolve_attributes(cls: type, attributes: Any, context: ResolutionContext) -> Any:
+    """Validate ``attributes`` with ``cls``'s YAML model, then build ``cls``.
+
+    Raises ``pydantic.ValidationError`` for invalid data (the loader maps it onto YAML
+    positions) and ``DefsDocumentError`` when a resolver raises.
+    """
+    model = yaml_model_for(cls)
+    validated = model.model_validate(attributes if attributes is not None else {})
+    if model is cls:
+        return validated
+    return _build(cls, validated, context)
+
+
+def _build(cls: type, validated: BaseModel, context: ResolutionContext) -> Any:
+    kwargs = {
+        name: _resolve_value(annotation, getattr(validated, name), context.at(name))
+        for name, annotation, _ in _fields_of(cls)
+        if name in validated.model_fields_set or _has_no_python_default(cls, name)
+    }
+    return cls(**kwargs)
+
+
+def _has_no_python_default(cls: type, name: str) -> bool:
+    if issubclass(cls, BaseModel):
+        return cls.model_fields[name].is_required()
+    if dataclasses.is_dataclass(cls):
+        f = next(f for f in dataclasses.fields(cls) if f.name == name)
+        return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    return not hasattr(cls, name)
+
+
+def _resolve_value(annotation: Any, value: Any, context: ResolutionContext) -> Any:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        inner, *extras = get_args(annotation)
+        resolver = next((e for e in extras if isinstance(e, Resolver)), None)
+        if resolver is None or resolver.fn is None:
+            return _resolve_value(inner, value, context)
+        try:
+            return resolver.fn(context, value)
+        except DefsDocumentError:
+            raise
+        except Exception as error:
+            raise DefsDocumentError(
+                f"{render_path(context.path)}: {type(error).__name__}: {error}",
+                location=context.location,
+            ) from error
+    if value is None:
+        return None
+    if isinstance(value, BaseModel) and isinstance(annotation, type):
+        if type(value) is annotation:
+            return value
+        if yaml_model_for(annotation) is type(value):
+            return _build(annotation, value, context)
+    if origin in (Union, types.UnionType):
+        for option in get_args(annotation):
+            if isinstance(value, BaseModel) and isinstance(option, type):
+                if yaml_model_for(option) is type(value):
+                    return _build(option, value, context)
+            elif not isinstance(value, BaseModel) and _needs_resolution(option):
+                continue
+        return _resolve_value(_first_matching(annotation, value), value, context)
+    if origin in (list, Sequence, tuple, set, frozenset) and isinstance(value, list):
+        args = get_args(annotation)
+        item_type = args[0] if args else Any
+        items = [_resolve_value(item_type, v, context.at(i)) for i, v in enumerate(value)]
+        return {list: items, Sequence: items}.get(origin, origin(items))
+    if origin in (dict, Mapping) and isinstance(value, dict):
+        args = get_args(annotation)
+        item_type = args[1] if len(args) == 2 else Any
+        return {k: _resolve_value(item_type, v, context.at(k)) for k, v in value.items()}
+    return value
+
+
+def _first_matching(annotation: Any, value: Any) -> Any:
+    for option in get_args(annotation):
+        if option is type(None):
+            continue
+        check = get_origin(option) or option
+        if isinstance(check, type) and isinstance(value, check):
+            return option
+    return Any
+
+
+def render_path(path: Sequence[PathPart]) -> str:
+    """``attributes.etl_tables[1].deps[0]`` for a key path."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

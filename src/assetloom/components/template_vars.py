@@ -1,0 +1,89 @@
+"""The names a defs.yaml template can use: ``env``, ``context`` and ``@template_var``s."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from assetloom.components.component import (
+    _TEMPLATE_VAR_MARK,
+    ComponentLoadContext,
+    call_with_optional_context,
+    is_marked,
+)
+from assetloom.components.registry import ComponentRegistry
+from assetloom.components.templating import TemplateScope, env_accessor
+from assetloom.errors import ComponentLoadError, SourceLocation, TemplateError
+
+
+def template_scope(
+    *,
+    context: ComponentLoadContext,
+    component_type: type | None,
+    module_name: str | None,
+    registry: ComponentRegistry,
+    location: SourceLocation,
+) -> TemplateScope:
+    """Everything a template of one document may name."""
+    names: dict[str, Any] = {"env": env_accessor(), "context": context}
+    if component_type is not None:
+        names.update(_class_template_vars(component_type, context))
+    if module_name:
+        module = _template_module(module_name, context.path, registry, location)
+        names.update(_module_template_vars(module, context, location))
+    return TemplateScope(names)
+
+
+def _template_module(
+    name: str, folder: Path, registry: ComponentRegistry, location: SourceLocation
+) -> ModuleType:
+    # Reuse the registry's importer: same caching, same located import errors.
+    try:
+        return registry.import_module(name, base_dir=folder, location=location)
+    except LookupError as error:
+        raise TemplateError(
+            f"template_vars_module `{name}` not found: {error}", location=location
+        ) from error
+
+
+def _module_template_vars(
+    module: ModuleType, context: ComponentLoadContext, location: SourceLocation
+) -> dict[str, Any]:
+    names: dict[str, Any] = {}
+    for attr, fn in vars(module).items():
+        if is_marked(fn, _TEMPLATE_VAR_MARK):
+            names[attr] = _evaluate(fn, context, location, f"{module.__name__}.{attr}")
+    return names
+
+
+@functools.cache
+def _marked_static_methods(component_type: type) -> tuple[tuple[str, Any], ...]:
+    found = []
+    for klass in reversed(component_type.__mro__):
+        for attr, raw in vars(klass).items():
+            if isinstance(raw, staticmethod) and is_marked(raw.__func__, _TEMPLATE_VAR_MARK):
+                found.append((attr, raw.__func__))
+    return tuple(found)
+
+
+def _class_template_vars(component_type: type, context: ComponentLoadContext) -> Mapping[str, Any]:
+    location = SourceLocation(component_type.__module__)
+    return {
+        attr: _evaluate(fn, context, location, f"{component_type.__name__}.{attr}")
+        for attr, fn in _marked_static_methods(component_type)
+    }
+
+
+def _evaluate(fn: Any, context: ComponentLoadContext, location: SourceLocation, name: str) -> Any:
+    try:
+        if len(inspect.signature(fn).parameters) > 1:
+            return fn  # a template function (a UDF) taking its own arguments
+        return call_with_optional_context(fn, context)
+    except Exception as error:
+        raise ComponentLoadError(
+            f"template var `{name}` raised {type(error).__name__}: {error}", location=location
+        ) from error
