@@ -42,7 +42,9 @@ def check_yaml_command(paths: tuple[Path, ...], output_format: str) -> None:
         sources = _Sources(project)
         for problem in problems:
             click.echo(str(problem))
-            click.echo(sources.frame(problem))
+            frame = sources.frame(problem)
+            if frame:
+                click.echo(frame)
         click.echo(summary(reports))
     if problems:
         # SystemExit, not click's Exit: `loom` runs click with standalone_mode=False.

@@ -245,13 +245,21 @@ class _Jinja:
                 super().__init__(undefined._undefined_message)
                 self.undefined = undefined
 
+        def fail(self: Undefined, *args: Any, **kwargs: Any) -> Any:
+            if self._undefined_exception is SecurityError:
+                raise SecurityError(self._undefined_message)
+            raise UndefinedUsed(self)
+
         class LoudUndefined(StrictUndefined):
             __slots__ = ()
 
-            def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
-                if self._undefined_exception is SecurityError:
-                    raise SecurityError(self._undefined_message)
-                raise UndefinedUsed(self)
+        # jinja2 binds `__str__`, `__iter__`, `__add__`... to the failing method itself when it
+        # defines the class, so overriding only the method would not reach them.
+        inherited = Undefined._fail_with_undefined_error
+        for klass in StrictUndefined.__mro__:
+            for name, attribute in list(vars(klass).items()):
+                if attribute is inherited:
+                    setattr(LoudUndefined, name, fail)
 
         self.TemplateSyntaxError = TemplateSyntaxError
         self.SecurityError = SecurityError

@@ -14,6 +14,7 @@ which sit deeper, or — when no branch's type matches — one "expected X, got 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,9 +197,16 @@ class _Explainer:
         self.document = document
         self.positions = document.positions
         self.prefix = prefix
+        self._suggested: set[tuple[Any, ...]] = set()
+        self._missing: dict[Problem, tuple[Any, ...]] = {}
 
     def problems(self, errors: Iterable[ValidationError]) -> list[Problem]:
-        return [p for error in errors for p in self._explain(error)]
+        """The problems of ``errors``, less "missing `x`" where an unknown key already got
+        "did you mean `x`?" (a misspelt key is one mistake, not two)."""
+        self._suggested.clear()
+        self._missing.clear()
+        found = [p for error in errors for p in self._explain(error)]
+        return [p for p in found if self._missing.get(p) not in self._suggested]
 
     def _explain(self, error: ValidationError) -> Iterator[Problem]:
         if error.validator in ("anyOf", "oneOf") and error.context:
@@ -230,8 +238,9 @@ class _Explainer:
             else:
                 fitting.append(subs)
         if fitting:
-            best = min(fitting, key=lambda subs: sum(1 for _ in self.problems(subs)))
-            yield from self.problems(best)
+            best = min(fitting, key=lambda subs: sum(1 for s in subs for _ in self._explain(s)))
+            for sub in best:
+                yield from self._explain(sub)
             return
         path = (*self.prefix, *error.absolute_path)
         if not expected:
@@ -258,9 +267,16 @@ class _Explainer:
         for key in instance:
             if key in allowed or (patterns and _matches_any(str(key), patterns)):
                 continue
+            close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+            if close:
+                self._suggested.add((*path, close[0]))
             hint = did_you_mean(str(key), allowed)
-            if not hint and allowed:
-                hint = f" (expected one of {', '.join(f'`{k}`' for k in allowed)})"
+            if not hint:
+                hint = (
+                    f" (expected one of {', '.join(f'`{k}`' for k in allowed)})"
+                    if allowed
+                    else f" (no {noun}s are allowed here)"
+                )
             message = f"{_where(path)}unknown {noun} `{key}`{hint}"
             yield self._at((*path, key), message, error, key=True)
 
@@ -270,7 +286,9 @@ class _Explainer:
         noun = _key_noun(path)
         for key in required:
             if key not in instance:
-                yield self._at(path, f"{_where(path)}missing required {noun} `{key}`", error)
+                problem = self._at(path, f"{_where(path)}missing required {noun} `{key}`", error)
+                self._missing[problem] = (*path, key)
+                yield problem
 
     def _type(self, error: ValidationError, path: tuple[Any, ...]) -> Iterator[Problem]:
         wanted = " or ".join(_JSON_NAMES.get(t, t) for t in _type_names(error.validator_value))

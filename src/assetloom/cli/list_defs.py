@@ -1,0 +1,64 @@
+"""``loom list defs``: the loaded asset graph, as a table or as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from assetloom.cli.loading import load_project_definitions
+from assetloom.graph.asset_graph import AssetGraph
+
+
+@click.command("defs")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
+def list_defs_command(as_json: bool) -> None:
+    """List the assets of the project, external assets included."""
+    _, defs = load_project_definitions()
+    rows = asset_rows(defs.resolve_asset_graph())
+    if as_json:
+        click.echo(json.dumps({"assets": rows}, indent=2))
+        return
+    _print_table(rows)
+
+
+def asset_rows(graph: AssetGraph) -> list[dict[str, Any]]:
+    """One JSON-ready row per key, in dependency order."""
+    rows = []
+    for key in graph.toposorted():
+        spec = graph.spec(key)
+        location = graph.location(key)
+        rows.append(
+            {
+                "key": key.to_user_string(),
+                "deps": [p.to_user_string() for p in graph.parent_list(key)],
+                "group": spec.group_name,
+                "kinds": sorted(spec.kinds),
+                "description": spec.description,
+                "is_external": graph.is_external(key),
+                "code_location": graph.code_location,
+                "source": str(location) if location else None,
+            }
+        )
+    return rows
+
+
+def _print_table(rows: list[dict[str, Any]]) -> None:
+    headers = ("key", "group", "deps", "kinds", "source")
+    cells = [
+        (
+            row["key"] + (" (external)" if row["is_external"] else ""),
+            row["group"] or "",
+            ", ".join(row["deps"]),
+            ", ".join(row["kinds"]),
+            row["source"] or "",
+        )
+        for row in rows
+    ]
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for cell in cells:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip())
+    external = sum(1 for row in rows if row["is_external"])
+    click.echo(f"{len(rows)} assets ({external} external)")
