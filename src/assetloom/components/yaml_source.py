@@ -156,7 +156,11 @@ def _event_source(text: str) -> tuple[Callable[[], Any], Callable[[], None]]:
 # --- building values from events -----------------------------------------------------------
 
 _STR_TAG: Final = "tag:yaml.org,2002:str"
-_COLLECTION_TAGS: Final = frozenset({"!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"})
+_COLLECTION_TAGS: Final = {
+    "!": ("mapping", "list"),
+    "tag:yaml.org,2002:map": ("mapping",),
+    "tag:yaml.org,2002:seq": ("list",),
+}
 _NO_KEY: Final = object()
 _EMPTY: Final = object()
 _MERGE_KEY: Final = object()
@@ -347,7 +351,8 @@ class _Composer:
                             f"a mapping key must be a scalar (a string or number), not a {what}",
                             packed,
                         )
-                    self._check_collection_tag(event, packed)
+                    if event.ctag is not None:
+                        self._check_collection_tag(event, kind is map_start, packed)
                 else:  # pragma: no cover - nothing else comes inside a document
                     continue
                 if parent is None:
@@ -423,11 +428,11 @@ class _Composer:
                 f"alias `*{event.anchor}` refers to no anchor defined before it", packed
             ) from None
 
-    def _check_collection_tag(self, event: Any, packed: int) -> None:
-        if event.ctag is not None:
-            tag = str(event.ctag)
-            if tag not in _COLLECTION_TAGS:
-                raise self._error(f"unsupported tag `{_show_tag(tag)}`", packed)
+    def _check_collection_tag(self, event: Any, is_mapping: bool, packed: int) -> None:
+        tag = str(event.ctag)
+        what = "mapping" if is_mapping else "list"
+        if what not in _COLLECTION_TAGS.get(tag, ()):
+            raise self._error(f"unsupported tag `{_show_tag(tag)}` on a {what}", packed)
 
     def _merge(self, frame: _Frame) -> None:
         """Apply ``<<``: explicit keys win, then earlier merged mappings over later ones."""
@@ -471,9 +476,13 @@ class _Composer:
 
 # libyaml (C) and ruamel's pure-Python parser word some problems differently; both map here.
 _PROBLEMS: Final[list[tuple[re.Pattern[str], str, bool]]] = [
-    # (problem pattern, message, point at the context mark instead of the problem mark)
+    # (pattern of "context: problem", message, point at the context mark, not the problem's)
     (re.compile(r"could not find expected ':'"), "expected ':' after a key", True),
-    (re.compile(r"found unexpected end of stream"), "a quoted string is never closed", True),
+    (
+        re.compile(r"quoted scalar: found unexpected end of stream"),
+        "a quoted string is never closed",
+        True,
+    ),
     (
         re.compile(r"mapping values are not allowed"),
         "unexpected ':' (put the value in quotes if it contains ': ', or check the indentation)",
@@ -519,8 +528,9 @@ def _syntax_error(error: Any, text: str, path: str) -> YamlSyntaxError:
         char = text[offset : offset + 1]
         message = f"a value cannot start with `{char}`; put the value in quotes"
     else:
+        described = f"{getattr(error, 'context', None)}: {problem}"
         for pattern, friendly, at_context in _PROBLEMS:
-            if pattern.search(problem):
+            if pattern.search(described):
                 message = friendly
                 if at_context and context_mark is not None:
                     mark = context_mark
