@@ -38,7 +38,9 @@ def schema_command(check: bool) -> None:
             click.echo(f"{folder}/ is up to date ({len(files)} files)")
             return
         for label, names in (
-            ("changed", drift.changed), ("missing", drift.missing), ("extra", drift.extra)
+            ("changed", drift.changed),
+            ("missing", drift.missing),
+            ("extra", drift.extra),
         ):
             for name in names:
                 click.echo(f"{label}: {folder}/{name}", err=True)
@@ -62,7 +64,8 @@ def generate_files(project: Project) -> dict[str, str]:
 def compare(folder: Path, files: dict[str, str]) -> SchemaDrift:
     existing = {p.name for p in folder.glob("*.json")} if folder.is_dir() else set()
     changed = [
-        name for name in sorted(files)
+        name
+        for name in sorted(files)
         if name in existing and (folder / name).read_text(encoding="utf-8") != files[name]
     ]
     missing = sorted(set(files) - existing)

@@ -152,7 +152,10 @@ class SchemaSet:
                 then["required"] = ["attributes"]
             else:
                 then["properties"]["attributes"] = {"anyOf": [ref, {"type": "null"}]}
-            condition = {"properties": {"type": _one_of_values(ctype.aliases)}, "required": ["type"]}
+            condition = {
+                "properties": {"type": _one_of_values(ctype.aliases)},
+                "required": ["type"],
+            }
             branches.append({"if": condition, "then": then})
         defs[TEMPLATE_DEF] = dict(_TEMPLATE_SCHEMA)
         schema: dict[str, Any] = {
@@ -245,8 +248,8 @@ def _doc_key_count(node: Mapping[str, Any]) -> int:
 def _namespaced(type_name: str, schema: Mapping[str, Any]) -> dict[str, Any]:
     """``schema`` and its ``$defs`` as flat entries named ``type_name`` and
     ``type_name:Model``, with every internal ``$ref`` rewritten to match."""
-    schema = copy.deepcopy(dict(schema))
-    defs = schema.pop("$defs", {})
+    root = copy.deepcopy(dict(schema))
+    defs = root.pop("$defs", {})
     defs.pop(TEMPLATE_DEF, None)
     renamed = {name: f"{type_name}:{name}" for name in defs}
 
@@ -263,7 +266,7 @@ def _namespaced(type_name: str, schema: Mapping[str, Any]) -> dict[str, Any]:
             return [rewrite(v) for v in node]
         return node
 
-    out = {type_name: rewrite(schema)}
+    out = {type_name: rewrite(root)}
     out.update({renamed[name]: rewrite(value) for name, value in defs.items()})
     return out
 

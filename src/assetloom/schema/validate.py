@@ -135,8 +135,9 @@ class DefsValidator:
                 problems.append(type_problem)
             problems.extend(extra)
             errors: Iterable[ValidationError] = (
-                e for e in self._validator.iter_errors(value) if tuple(e.absolute_path)[:1]
-                != ("type",)
+                e
+                for e in self._validator.iter_errors(value)
+                if tuple(e.absolute_path)[:1] != ("type",)
             )
         else:
             errors = self._validator.iter_errors(value)
@@ -301,9 +302,7 @@ class _Explainer:
         hint = ""
         if isinstance(error.instance, str):
             hint = did_you_mean(error.instance, [str(o) for o in options])
-        message = (
-            f"{_where(path)}{_describe_value(error.instance)} is not one of {shown}{hint}"
-        )
+        message = f"{_where(path)}{_describe_value(error.instance)} is not one of {shown}{hint}"
         yield self._at(path, message, error)
 
     def _const(self, error: ValidationError, path: tuple[Any, ...]) -> Iterator[Problem]:
@@ -382,4 +381,3 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
         seen.add(key)
         out.append(problem)
     return out
-
