@@ -89,7 +89,50 @@ _HOMES = {
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
 
-__all__ = sorted(_MODULE_OF)
+
+__all__ = [
+    "AssetCheckEvaluation",
+    "AssetCheckResult",
+    "AssetChecksDefinition",
+    "AssetDep",
+    "AssetExecutionContext",
+    "AssetIn",
+    "AssetKey",
+    "AssetMaterialization",
+    "AssetOutcome",
+    "AssetSpec",
+    "AssetsDefinition",
+    "Component",
+    "ComponentLoadContext",
+    "ConfigurableResource",
+    "Definitions",
+    "DefsFolderComponent",
+    "DuckDBResource",
+    "ExecuteInProcessResult",
+    "FilesystemIOManager",
+    "IOManager",
+    "InMemoryIOManager",
+    "LoomError",
+    "MaterializeResult",
+    "Model",
+    "PythonScriptComponent",
+    "ResolutionContext",
+    "Resolvable",
+    "ResolvedAssetKey",
+    "ResolvedAssetSpec",
+    "Resolver",
+    "RetryPolicy",
+    "SourceLocation",
+    "TemplatedSqlComponent",
+    "asset",
+    "asset_check",
+    "component_instance",
+    "definitions",
+    "load_from_defs_folder",
+    "materialize",
+    "multi_asset",
+    "template_var",
+]
 
 
 def __getattr__(name: str) -> Any:

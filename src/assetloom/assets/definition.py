@@ -169,6 +169,8 @@ def bind_params(
             params.append(Param(name, ParamRole.CONTEXT))
         elif _is_resource_annotation(parameter.annotation, resource_types):
             params.append(Param(name, ParamRole.RESOURCE))
+        elif parameter.default is not parameter.empty:
+            continue  # a default binds it (factories pass loop values this way)
         else:
             params.append(Param(name, ParamRole.BY_NAME, AssetKey([*key_prefix, name])))
     if ins:

@@ -8,7 +8,11 @@ from assetloom.cli.loading import load_project_definitions
 from assetloom.execution.executor import StepEvent
 from assetloom.execution.result import AssetOutcome
 
-MARKS = {AssetOutcome.SUCCESS: "ok", AssetOutcome.FAILURE: "FAILED", AssetOutcome.SKIPPED: "skipped"}
+MARKS = {
+    AssetOutcome.SUCCESS: "ok",
+    AssetOutcome.FAILURE: "FAILED",
+    AssetOutcome.SKIPPED: "skipped",
+}
 
 
 @click.command("materialize")

@@ -19,9 +19,9 @@ from functools import cache
 from typing import Any, Final, final
 
 from assetloom.components.yaml_source import KeyPath, PositionMap
-from assetloom.errors import LoomError, TemplateError, did_you_mean
+from assetloom.errors import LoomError, SourceLocation, TemplateError, did_you_mean
 
-__all__ = ["TemplateScope", "env_accessor", "has_templates", "render_tree"]
+__all__ = ["TemplateScope", "env_accessor", "has_templates", "render_text", "render_tree"]
 
 # Looks like one `{{ expr }}` and nothing else but whitespace; it is one only if `expr` then
 # compiles on its own (`{{ a }} {{ b }}` matches too, and fails to).
@@ -103,7 +103,7 @@ def render_tree(
     if isinstance(value, str):
         if "{{" not in value and "{%" not in value:
             return value
-        return _render_string(value, scope, positions, base_path)
+        return _render(value, scope, lambda: positions.location(base_path))
     if isinstance(value, dict):
         new_dict: dict[Any, Any] | None = None
         for key, item in value.items():
@@ -125,14 +125,28 @@ def render_tree(
     return value
 
 
-def _render_string(source: str, scope: TemplateScope, positions: PositionMap, path: KeyPath) -> Any:
+def render_text(
+    source: str, names: Mapping[str, Any], *, location: SourceLocation | None = None
+) -> str:
+    """Render a whole text (a ``.sql`` file, say) to a string, in the same sandbox and with
+    the same errors as YAML templates."""
+    return str(_render(source, TemplateScope(names), lambda: location, native=False))
+
+
+def _render(
+    source: str,
+    scope: TemplateScope,
+    locate: Callable[[], SourceLocation | None],
+    *,
+    native: bool = True,
+) -> Any:
     jinja = _jinja()
     try:
-        compiled = _compile(source)
+        compiled = _compile(source, native=native)
     except jinja.TemplateSyntaxError as error:
         raise TemplateError(
             f"template syntax error: {_syntax_message(error, source)}",
-            location=positions.location(path),
+            location=locate(),
         ) from None
     try:
         result = compiled(scope.names)
@@ -141,17 +155,17 @@ def _render_string(source: str, scope: TemplateScope, positions: PositionMap, pa
             undefined._fail_with_undefined_error()
     except jinja.UndefinedUsed as error:
         message = _undefined_message(error.undefined, scope)
-        raise TemplateError(message, location=positions.location(path)) from None
+        raise TemplateError(message, location=locate()) from None
     except jinja.SecurityError as error:
         raise TemplateError(
             f"the template sandbox does not allow this: {str(error).rstrip('.')}",
-            location=positions.location(path),
+            location=locate(),
         ) from None
     except LoomError as error:
-        raise TemplateError(error.message, location=positions.location(path)) from error
+        raise TemplateError(error.message, location=locate()) from error
     except Exception as error:
         raise TemplateError(
-            f"template raised {type(error).__name__}: {error}", location=positions.location(path)
+            f"template raised {type(error).__name__}: {error}", location=locate()
         ) from error
     return result
 
@@ -167,11 +181,11 @@ def _syntax_message(error: Any, source: str) -> str:
     return message
 
 
-def _compile(source: str) -> Callable[[Mapping[str, Any]], Any]:
-    compiled = _COMPILED.get(source)
+def _compile(source: str, *, native: bool = True) -> Callable[[Mapping[str, Any]], Any]:
+    compiled = _COMPILED.get((source, native))
     if compiled is None:
         environment = _jinja().environment
-        match = _SINGLE_EXPRESSION_RE.fullmatch(source)
+        match = _SINGLE_EXPRESSION_RE.fullmatch(source) if native else None
         if match is not None:
             try:
                 compiled = environment.compile_expression(match["expr"], undefined_to_none=False)
@@ -181,11 +195,11 @@ def _compile(source: str) -> Callable[[Mapping[str, Any]], Any]:
             compiled = environment.from_string(source).render
         if len(_COMPILED) >= _CACHE_LIMIT:
             _COMPILED.clear()
-        _COMPILED[source] = compiled
+        _COMPILED[(source, native)] = compiled
     return compiled
 
 
-_COMPILED: Final[dict[str, Callable[[Mapping[str, Any]], Any]]] = {}
+_COMPILED: Final[dict[tuple[str, bool], Callable[[Mapping[str, Any]], Any]]] = {}
 
 
 def _first_undefined(value: Any, undefined_type: type[Any]) -> Any:

@@ -20,7 +20,9 @@ class GraphWarning:
         return f"{self.location}: {self.message}" if self.location else self.message
 
 
-def likely_typo_deps(graph: AssetGraph, declared_external: Iterable[str] = ()) -> list[GraphWarning]:
+def likely_typo_deps(
+    graph: AssetGraph, declared_external: Iterable[str] = ()
+) -> list[GraphWarning]:
     """A dependency on a key nobody defines that closely matches a defined key is more often
     a typo than an intended external asset."""
     allowed = {AssetKey(k) for k in declared_external}
