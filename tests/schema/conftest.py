@@ -49,7 +49,7 @@ attributes:
 MakeProject = Callable[..., Path]
 
 
-def _forget_project_modules() -> None:
+def forget_project_modules() -> None:
     for name in list(sys.modules):
         if name == "components" or name.startswith(("components.", "defs.")):
             del sys.modules[name]
@@ -61,7 +61,7 @@ def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ma
     unless ``components/`` files are given) and returns its root."""
     monkeypatch.chdir(tmp_path)
     saved_path = list(sys.path)
-    _forget_project_modules()
+    forget_project_modules()
 
     def make(files: dict[str, str], name: str = "proj") -> Path:
         root = tmp_path / name
@@ -77,4 +77,4 @@ def make_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ma
 
     yield make
     sys.path[:] = saved_path
-    _forget_project_modules()
+    forget_project_modules()
