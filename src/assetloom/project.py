@@ -75,7 +75,7 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, for messages; absolute when outside it."""
-        try:
-            return path.resolve().relative_to(self.root).as_posix()
-        except ValueError:
-            return path.as_posix()
+        for candidate in (path, path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).as_posix()
+        return path.as_posix()

@@ -76,7 +76,9 @@ def asset(
         if key is not None:
             asset_key = AssetKey.from_coercible(key)
         else:
-            asset_key = AssetKey(name or fn.__name__).with_prefix(key_prefix or ())
+            asset_key = AssetKey(name or fn.__name__)
+            if key_prefix:
+                asset_key = asset_key.with_prefix(key_prefix)
         params = bind_params(
             fn, ins=ins, key_prefix=asset_key.path[:-1], resource_types=RESOURCE_TYPES
         )

@@ -26,6 +26,11 @@ class AssetKey:
     _hash: int
 
     def __init__(self, *parts: str | Sequence[str]) -> None:
+        if len(parts) == 1 and type(parts[0]) is str and parts[0] and SEPARATOR not in parts[0]:
+            path_: tuple[str, ...] = (parts[0],)  # the common case, kept cheap
+            object.__setattr__(self, "path", path_)
+            object.__setattr__(self, "_hash", hash(path_))
+            return
         if len(parts) == 1 and not isinstance(parts[0], str):
             parts = tuple(parts[0])
         path: list[str] = []

@@ -162,11 +162,22 @@ def _coerce_deps(deps: Iterable[Any] | None) -> tuple[AssetDep, ...]:
                 seen.add(dep.asset_key)
                 out.append(dep)
             continue
+        if type(dep) is str:  # the common case: share one AssetDep per key string
+            cached = _DEP_BY_TEXT.get(dep)
+            if cached is None:
+                cached = _DEP_BY_TEXT[dep] = _dep_for(AssetKey(dep))
+            if cached.asset_key not in seen:
+                seen.add(cached.asset_key)
+                out.append(cached)
+            continue
         for key in dep_keys(dep):
             if key not in seen:
                 seen.add(key)
                 out.append(_dep_for(key))
     return tuple(out)
+
+
+_DEP_BY_TEXT: dict[str, AssetDep] = {}
 
 
 def _dep_for(key: AssetKey) -> AssetDep:

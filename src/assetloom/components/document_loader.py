@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from assetloom.assets.definition import AssetsDefinition
 from assetloom.components.component import Component, ComponentLoadContext
 from assetloom.components.document import DefsDocument
 from assetloom.components.post_processing import apply_rules
@@ -168,12 +167,11 @@ def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitio
     for name, location in _named_items(document):
         items.setdefault(name, location)
     fallback = document.positions.location(("type",))
-    assets: list[AssetsDefinition] = []
     for assets_def in defs.assets:
-        key = next(iter(sorted(assets_def.keys)))
+        key = min(assets_def.keys)
         location = items.get(key.to_user_string()) or items.get(key.name) or fallback
-        assets.append(assets_def.with_location(location))
-    return Definitions(assets, defs.asset_checks, defs.resources, metadata=defs.metadata)
+        assets_def.set_source_location(location)
+    return defs
 
 
 def _named_items(document: YamlDocument) -> Iterator[tuple[str, SourceLocation]]:

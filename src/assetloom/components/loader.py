@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from assetloom.components.builtin import DefsFolderComponent
+from assetloom.components.builtin.defs_folder import DefsFolderComponent
 from assetloom.components.component import ComponentLoadContext
 from assetloom.components.document_loader import (
     LoadedComponent,
@@ -136,7 +136,7 @@ class DefsLoader:
                     DefsDocumentError(
                         f"`{entry.name}` is not loaded: a component file must be named "
                         f"`{LOOKALIKES[entry.name]}`",
-                        location=SourceLocation(self.project.relative(entry)),
+                        location=SourceLocation(self.project.relative(entry), 1, 1),
                     )
                 )
             elif entry.suffix == ".py" and entry.name not in (DEFS_FILE, COMPONENT_MODULE):

@@ -197,7 +197,11 @@ class ComponentRegistry:
         reason: str,
         extra: list[str] | None = None,
     ) -> UnknownComponentTypeError:
-        candidates = [*(extra or []), *self.known_names()]
+        # The `dagster.` aliases resolve but are never worth suggesting.
+        candidates = [
+            n for n in dict.fromkeys([*(extra or []), *self.known_names()])
+            if not n.startswith("dagster.")
+        ]
         hint = did_you_mean(type_name, candidates)
         return UnknownComponentTypeError(
             f"unknown component type `{type_name}`: {reason}{hint}", location=location
@@ -254,14 +258,16 @@ def _module_name_for(file: Path, root: Path) -> str:
 
 
 def _components_in(module: ModuleType) -> dict[str, type[Component]]:
-    return {
-        name: obj
-        for name, obj in vars(module).items()
-        if isinstance(obj, type)
-        and issubclass(obj, Component)
-        and obj is not Component
-        and not inspect.isabstract(obj)
-    }
+    """Concrete Component classes a module offers (its ``__all__``, else all its names)."""
+    exported = getattr(module, "__all__", None)
+    names = list(exported) if exported is not None else list(vars(module))
+    found: dict[str, type[Component]] = {}
+    for name in names:
+        obj = getattr(module, name, None)
+        is_component = isinstance(obj, type) and issubclass(obj, Component)
+        if is_component and obj is not Component and not inspect.isabstract(obj):
+            found[name] = obj  # type: ignore[assignment]
+    return found
 
 
 def _component_names(module: ModuleType) -> list[str]:

@@ -55,7 +55,8 @@ class AssetGraph:
             key for key, d in self._assets_def.items() if not d.is_executable
         }
         self._link_assets(assets_defs)
-        self._order: tuple[AssetKey, ...] = self._topological_order()
+        self._check_acyclic()
+        self._order: tuple[AssetKey, ...] | None = None
         self._checks: dict[AssetKey, list[AssetChecksDefinition]] = {}
         self._link_checks(checks)
 
@@ -82,9 +83,7 @@ class AssetGraph:
         inputs: dict[str, AssetKey] = {}
         resources: list[str] = []
         wants_context = False
-        dep_by_name = {
-            dep.name: dep for spec in assets_def.specs for dep in spec.dep_keys
-        }
+        dep_by_name: dict[str, AssetKey] | None = None
         for param in assets_def.params:
             if param.role is ParamRole.CONTEXT:
                 wants_context = True
@@ -93,6 +92,10 @@ class AssetGraph:
             elif param.role is ParamRole.RESOURCE:
                 resources.append(param.name)
             else:
+                if dep_by_name is None:  # only parameters bound by name need it
+                    dep_by_name = {
+                        dep.name: dep for spec in assets_def.specs for dep in spec.dep_keys
+                    }
                 key = self._upstream_named(param.name, param.key, dep_by_name)
                 if key is None:
                     resources.append(param.name)
@@ -121,6 +124,22 @@ class AssetGraph:
                     location=check.location,
                 )
             self._checks.setdefault(check.asset_key, []).append(check)
+
+    def _check_acyclic(self) -> None:
+        """Kahn's algorithm without ordering: the cheap check every construction pays."""
+        indegree = {key: len(parents) for key, parents in self._parents.items()}
+        ready = [key for key, n in indegree.items() if n == 0]
+        seen = 0
+        children = self._children
+        while ready:
+            key = ready.pop()
+            seen += 1
+            for child in children.get(key, ()):
+                indegree[child] -= 1
+                if indegree[child] == 0:
+                    ready.append(child)
+        if seen != len(indegree):
+            self._raise_cycle({key for key, n in indegree.items() if n > 0})
 
     def _topological_order(self) -> tuple[AssetKey, ...]:
         # A heap, not a queue: the order must not depend on the order assets were defined in.
@@ -218,6 +237,8 @@ class AssetGraph:
 
     def toposorted(self, keys: Iterable[AssetKey] | None = None) -> list[AssetKey]:
         """``keys`` (default: all) in an order where every asset follows its upstream."""
+        if self._order is None:
+            self._order = self._topological_order()
         if keys is None:
             return list(self._order)
         wanted = set(keys)
