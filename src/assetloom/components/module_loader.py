@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -34,17 +35,18 @@ def import_defs_module(file: Path, project_root: Path) -> ModuleType:
     if existing is not None and getattr(existing, "__file__", None) == str(file):
         return existing
     spec = importlib.util.spec_from_file_location(name, file)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as error:
         del sys.modules[name]
-        line = _error_line(error, file)
+        line, col = _error_position(error, file)
         raise ComponentLoadError(
             f"importing this module raised {type(error).__name__}: {error}",
-            location=SourceLocation(display, line, 1 if line else 0),
+            location=SourceLocation(display, line, col),
         ) from error
     return module
 
@@ -73,7 +75,23 @@ def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> 
             "merge them with Definitions.merge",
             location=SourceLocation(display),
         )
-    return Definitions.merge(Definitions(assets, checks), *collected)
+    merged = Definitions.merge(Definitions(assets, checks), *collected)
+    return relative_locations(merged, context.project_root)
+
+
+def relative_locations(defs: Definitions, root: Path) -> Definitions:
+    """``defs`` with asset locations inside ``root`` made relative to it: a function's
+    location is recorded relative to the working directory, which need not be the project."""
+    prefix = f"{root}/"
+    if not any(a.location and a.location.path.startswith(prefix) for a in defs.assets):
+        return defs
+    assets = [
+        a.with_location(replace(a.location, path=a.location.path.removeprefix(prefix)))
+        if a.location and a.location.path.startswith(prefix)
+        else a
+        for a in defs.assets
+    ]
+    return Definitions(assets, defs.asset_checks, defs.resources, metadata=defs.metadata)
 
 
 def component_instances(module: ModuleType, context: ComponentLoadContext) -> list[Component]:
@@ -129,13 +147,15 @@ def _display(module: ModuleType, root: Path) -> str:
         return file.as_posix()
 
 
-def _error_line(error: BaseException, file: Path) -> int:
-    if isinstance(error, SyntaxError) and error.filename == str(file):
-        return error.lineno or 0
+def _error_position(error: BaseException, file: Path) -> tuple[int, int]:
+    """(line, col) in ``file`` where importing it failed; (0, 0) when the file is not on the
+    traceback (the error came from somewhere it imported)."""
+    if isinstance(error, SyntaxError) and error.filename == str(file) and error.lineno:
+        return error.lineno, error.offset or 1
     tb = error.__traceback__
     line = 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename == str(file):
             line = tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return line, 1 if line else 0

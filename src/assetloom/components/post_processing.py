@@ -42,7 +42,7 @@ def apply_rules(defs: Definitions, rules: Sequence[PostProcessingRule]) -> Defin
         assets = [
             a.replace_specs([_apply(s, changes, rule.operation) if s.key in targets else s
                              for s in a.specs])
-            if a.is_executable and any(k in targets for k in a.keys) else a
+            if any(k in targets for k in a.keys) else a
             for a in assets
         ]
     return Definitions(assets, defs.asset_checks, defs.resources, metadata=defs.metadata)

@@ -165,7 +165,8 @@ class ComponentRegistry:
         if cached is not None:
             return cached
         spec = importlib.util.spec_from_file_location(qualified, file)
-        assert spec is not None and spec.loader is not None
+        assert spec is not None
+        assert spec.loader is not None
         module = importlib.util.module_from_spec(spec)
         sys.modules[qualified] = module
         try:

@@ -19,7 +19,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
 from assetloom.errors import DefsDocumentError, SourceLocation
@@ -64,6 +64,11 @@ class Resolver:
     description: str | None = None
     examples: Sequence[Any] | None = None
 
+    def __post_init__(self) -> None:
+        # Annotated metadata is hashed when the annotation joins a union (`X | None`).
+        if self.examples is not None and not isinstance(self.examples, tuple):
+            object.__setattr__(self, "examples", tuple(self.examples))
+
     @classmethod
     def default(
         cls, *, model_field_type: Any = None, description: str | None = None,
@@ -102,10 +107,8 @@ def yaml_model_for(cls: type) -> type[BaseModel]:
         if _needs_resolution(annotation) and _has_python_default(default):
             # A Python-side default (an AssetKey, say) has no YAML form: keep it out of the
             # schema; the class applies it when the attribute is omitted.
-            description = default.description if isinstance(default, FieldInfo) else None
-            default = Field(
-                default=None, description=description, json_schema_extra=_drop_default
-            )
+            docs = {"description": default.description} if _has_description(default) else {}
+            default = Field(default=None, json_schema_extra=_drop_default, **docs)
         fields[name] = (_yaml_annotation(annotation), default)
     config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
     model = create_model(
@@ -113,6 +116,10 @@ def yaml_model_for(cls: type) -> type[BaseModel]:
         **fields,
     )
     return typing.cast(type[BaseModel], model)
+
+
+def _has_description(default: Any) -> bool:
+    return isinstance(default, FieldInfo) and default.description is not None
 
 
 def _has_python_default(default: Any) -> bool:
@@ -168,7 +175,11 @@ def _with_metadata(info: FieldInfo) -> Any:
 
 def _default_info(info: FieldInfo) -> Any:
     docs: dict[str, Any] = {
-        "description": info.description, "examples": info.examples, "alias": info.alias
+        name: value
+        for name, value in (
+            ("description", info.description), ("examples", info.examples), ("alias", info.alias)
+        )
+        if value is not None  # a None here would hide the Resolver's own documentation
     }
     if info.default_factory is not None:
         return Field(default_factory=info.default_factory, **docs)
@@ -221,7 +232,11 @@ def _needs_resolution(annotation: Any) -> bool:
     origin = get_origin(annotation)
     if origin is Annotated:
         inner, *extras = get_args(annotation)
-        return any(isinstance(e, Resolver) for e in extras) or _needs_resolution(inner)
+        resolves = any(
+            isinstance(e, Resolver) and (e.fn is not None or e.model_field_type is not None)
+            for e in extras
+        )
+        return resolves or _needs_resolution(inner)
     if isinstance(annotation, type):
         if issubclass(annotation, BaseModel):
             return not _is_plain_model(annotation)
@@ -287,13 +302,7 @@ def _resolve_value(annotation: Any, value: Any, context: ResolutionContext) -> A
         if yaml_model_for(annotation) is type(value):
             return _build(annotation, value, context)
     if origin in (Union, types.UnionType):
-        for option in get_args(annotation):
-            if isinstance(value, BaseModel) and isinstance(option, type):
-                if yaml_model_for(option) is type(value):
-                    return _build(option, value, context)
-            elif not isinstance(value, BaseModel) and _needs_resolution(option):
-                continue
-        return _resolve_value(_first_matching(annotation, value), value, context)
+        return _resolve_value(_union_member(annotation, value), value, context)
     if origin in (list, Sequence, tuple, set, frozenset) and isinstance(value, list):
         args = get_args(annotation)
         item_type = args[0] if args else Any
@@ -306,14 +315,31 @@ def _resolve_value(annotation: Any, value: Any, context: ResolutionContext) -> A
     return value
 
 
-def _first_matching(annotation: Any, value: Any) -> Any:
-    for option in get_args(annotation):
-        if option is type(None):
-            continue
-        check = get_origin(option) or option
-        if isinstance(check, type) and isinstance(value, check):
+def _union_member(annotation: Any, value: Any) -> Any:
+    """The member of a union that the validated YAML ``value`` came from."""
+    options = [a for a in get_args(annotation) if a is not type(None)]
+    if len(options) == 1:
+        return options[0]
+    for option in options:
+        if isinstance(value, BaseModel) and isinstance(option, type):
+            if option is type(value) or yaml_model_for(option) is type(value):
+                return option
+        elif not isinstance(value, BaseModel) and _accepts(option, value):
             return option
     return Any
+
+
+def _accepts(option: Any, value: Any) -> bool:
+    try:
+        _adapter(option).validate_python(value, strict=True)
+    except ValidationError:
+        return False
+    return True
+
+
+@functools.cache
+def _adapter(option: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(_yaml_annotation(option))
 
 
 def render_path(path: Sequence[PathPart]) -> str:

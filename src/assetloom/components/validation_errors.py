@@ -63,7 +63,7 @@ def _document_path(
     node: Any = _at(document.value, base)
     for index, part in enumerate(loc):
         is_last = index == len(loc) - 1
-        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)):
+        if _has_child(node, part):
             path = (*path, part)
             node = node[part]
         elif is_last and isinstance(part, str) and isinstance(node, dict):
@@ -73,11 +73,16 @@ def _document_path(
 
 def _at(value: Any, path: Sequence[PathPart]) -> Any:
     for part in path:
-        if (isinstance(value, dict) and part in value) or (isinstance(value, list) and isinstance(part, int) and part < len(value)):
-            value = value[part]
-        else:
+        if not _has_child(value, part):
             return None
+        value = value[part]
     return value
+
+
+def _has_child(node: Any, part: Any) -> bool:
+    if isinstance(node, dict):
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
 
 
 def fields_at(model: type[BaseModel], path: Sequence[PathPart]) -> list[str]:

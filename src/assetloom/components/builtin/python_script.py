@@ -49,7 +49,7 @@ def _script_asset(script: Script, folder: Path) -> AssetsDefinition:
     file = folder / script.path
     if not file.is_file():
         raise FileNotFoundError(f"no script {script.path} in {folder}")
-    specs: list[AssetSpec] = list(script.assets)  # type: ignore[arg-type]
+    specs: list[AssetSpec] = list(script.assets)
     command = [sys.executable, str(file), *script.args]
     env = {**os.environ, **script.env}
 

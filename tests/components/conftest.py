@@ -1,0 +1,48 @@
+"""Fixture projects written as real folders, and helpers to load them in this process."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+import assetloom as dg
+from assetloom.errors import LoadErrors
+
+WriteProject = Callable[[dict[str, str]], Path]
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write ``{relative path: text}`` under ``root`` (text is dedented; a leading newline
+    is dropped so line numbers in tests count from the first written line)."""
+    for name, text in files.items():
+        file = root / name
+        file.parent.mkdir(parents=True, exist_ok=True)
+        file.write_text(textwrap.dedent(text).removeprefix("\n"), encoding="utf-8")
+    (root / "defs").mkdir(exist_ok=True)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Iterator[WriteProject]:
+    root = tmp_path / "proj"
+    root.mkdir()
+    return lambda files: write_files(root, files)
+
+
+def load(root: Path) -> dg.Definitions:
+    return dg.load_from_defs_folder(project_root=root)
+
+
+def load_errors(root: Path) -> list[str]:
+    """Every error loading ``root`` reports, rendered ``path:line:col: message``."""
+    with pytest.raises(LoadErrors) as caught:
+        load(root)
+    return [str(e) for e in caught.value.iter_errors()]
+
+
+def parents(defs: dg.Definitions, key: str) -> set[str]:
+    graph = defs.resolve_asset_graph()
+    return {k.to_user_string() for k in graph.parents(dg.AssetKey.from_user_string(key))}
