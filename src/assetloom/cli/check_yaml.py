@@ -39,16 +39,21 @@ def check_yaml_command(paths: tuple[Path, ...], output_format: str) -> None:
     if output_format == "json":
         click.echo(json.dumps([p.to_json() for p in problems], indent=2))
     else:
-        sources = _Sources(project)
-        for problem in problems:
-            click.echo(str(problem))
-            frame = sources.frame(problem)
-            if frame:
-                click.echo(frame)
+        print_problems(project, problems)
         click.echo(summary(reports))
     if problems:
         # SystemExit, not click's Exit: `loom` runs click with standalone_mode=False.
         sys.exit(1)
+
+
+def print_problems(project: Project, problems: Iterable[Problem]) -> None:
+    """Each problem as ``path:line:col: message`` with a code frame under it."""
+    sources = _Sources(project)
+    for problem in problems:
+        click.echo(str(problem))
+        frame = sources.frame(problem)
+        if frame:
+            click.echo(frame)
 
 
 def check_files(project: Project, files: Iterable[Path]) -> list[FileReport]:

@@ -89,7 +89,7 @@ def list_() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and print our errors as ``path:line:col: message``."""
     try:
-        cli.main(args=argv, prog_name="loom", standalone_mode=False)
+        returned = cli.main(args=argv, prog_name="loom", standalone_mode=False)
     except LoomError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
@@ -101,3 +101,5 @@ def main(argv: list[str] | None = None) -> None:
     except click.Abort:
         click.echo("aborted", err=True)
         sys.exit(1)
+    if isinstance(returned, int):
+        sys.exit(returned)
