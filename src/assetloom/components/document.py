@@ -18,6 +18,19 @@ class Requirements(_Closed):
     """Environment variables that must be set."""
 
 
+class SpecAttributes(_Closed):
+    """The AssetSpec attributes a post-processing rule may set."""
+
+    description: str | None = None
+    metadata: dict[str, Any] | None = None
+    group_name: str | None = None
+    kinds: list[str] | None = None
+    tags: dict[str, str] | None = None
+    owners: list[str] | None = None
+    code_version: str | None = None
+    deps: list[str] | None = None
+
+
 class PostProcessingRule(_Closed):
     """Changes applied to some of the component's assets after ``build_defs``."""
 
@@ -26,7 +39,7 @@ class PostProcessingRule(_Closed):
     operation: Literal["merge", "replace"] = "merge"
     """`merge` merges metadata and tags and replaces the other given attributes; `replace`
     replaces them all."""
-    attributes: dict[str, Any] = Field(default_factory=dict)
+    attributes: SpecAttributes = Field(default_factory=SpecAttributes)
     """AssetSpec attributes: description, metadata, group_name, kinds, tags, owners,
     code_version, deps."""
 

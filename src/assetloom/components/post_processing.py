@@ -5,27 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from pydantic import Field
-
 from assetloom.assets.spec import AssetSpec
 from assetloom.components.document import PostProcessingRule
-from assetloom.components.resolvable import Model
 from assetloom.defs import Definitions
 
 MERGED_ATTRIBUTES = ("metadata", "tags")
-
-
-class SpecAttributes(Model):
-    """The AssetSpec attributes a post-processing rule may set."""
-
-    description: str | None = None
-    metadata: dict[str, Any] | None = None
-    group_name: str | None = None
-    kinds: list[str] | None = None
-    tags: dict[str, str] | None = None
-    owners: list[str] | None = None
-    code_version: str | None = None
-    deps: list[str] | None = Field(default=None)
 
 
 def apply_rules(defs: Definitions, rules: Sequence[PostProcessingRule]) -> Definitions:
@@ -36,7 +20,7 @@ def apply_rules(defs: Definitions, rules: Sequence[PostProcessingRule]) -> Defin
 
     assets = list(defs.assets)
     for rule in rules:
-        changes = SpecAttributes.model_validate(rule.attributes).model_dump(exclude_unset=True)
+        changes = rule.attributes.model_dump(exclude_unset=True)
         graph = Definitions(assets, defs.asset_checks).resolve_asset_graph()
         targets = select(graph, rule.target)
         assets = [

@@ -13,7 +13,7 @@ import importlib.util
 import inspect
 import sys
 import traceback
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -37,7 +37,10 @@ class ComponentRegistry:
         self.project = project
         self._modules: dict[str, ModuleType] = {}
         self._short_names: dict[str, type[Component]] | None = None
-        _make_importable(project.root)
+        _make_importable(
+            project.root,
+            [project.defs_root.name, *(m.partition(".")[0] for m in project.registry_modules)],
+        )
 
     # --- public -------------------------------------------------------------------------
 
@@ -139,6 +142,7 @@ class ComponentRegistry:
         except Exception as error:
             raise self._import_error(type_name, module_name, error, location) from error
         self._modules[module_name] = module
+        _remember_package(module, self.project.root)
         return module
 
     def import_module(
@@ -162,7 +166,7 @@ class ComponentRegistry:
             return None
         qualified = _module_name_for(file, self.project.root)
         cached = self._modules.get(qualified) or sys.modules.get(qualified)
-        if cached is not None:
+        if cached is not None and getattr(cached, "__file__", None) == str(file):
             return cached
         spec = importlib.util.spec_from_file_location(qualified, file)
         assert spec is not None
@@ -225,29 +229,51 @@ def user_frame(error: BaseException, root: Path) -> str | None:
     return found
 
 
-def _make_importable(root: Path) -> None:
-    """Put ``root`` first on sys.path and forget modules of the same top-level names that
-    another project loaded earlier in this process (tests load many projects)."""
+# Project roots this process has made importable, and the top-level package names project
+# code was imported under: loading another project (tests load many) takes the previous root
+# off sys.path and forgets those packages' modules, so names never resolve across projects.
+_PROJECT_ROOTS: list[str] = []
+_PROJECT_PACKAGES: set[str] = {"components", "defs"}
+
+
+def _make_importable(root: Path, packages: Iterable[str] = ()) -> None:
+    """Put ``root`` first on sys.path, take earlier projects' roots off it, and forget
+    modules of project packages that do not come from ``root``."""
+    _PROJECT_PACKAGES.update(packages)
     text = str(root)
-    if text in sys.path:
-        sys.path.remove(text)
+    for entry in (text, *_PROJECT_ROOTS):
+        while entry in sys.path:
+            sys.path.remove(entry)
     sys.path.insert(0, text)
-    tops = {
-        entry.name
-        for entry in root.iterdir()
-        if entry.is_dir() and not entry.name.startswith(".") and any(entry.glob("*.py"))
-    }
+    if text not in _PROJECT_ROOTS:
+        _PROJECT_ROOTS.append(text)
+    inside = text + "/"
     for name, module in list(sys.modules.items()):
-        if name.partition(".")[0] not in tops:
+        if name.partition(".")[0] not in _PROJECT_PACKAGES:
             continue
+        files = [str(p) for p in getattr(module, "__path__", None) or ()]
         origin = getattr(module, "__file__", None)
-        paths = list(getattr(module, "__path__", []) or [])
-        inside = (origin and origin.startswith(text + "/")) or any(
-            str(p).startswith(text + "/") for p in paths
-        )
-        if not inside:
+        if origin:
+            files.append(origin)
+        if not any(f.startswith(inside) for f in files):
             del sys.modules[name]
+    # inspect.getmodule caches each module's file by name and raises TypeError when a regular
+    # package of that name comes back as a namespace package (pydantic's attribute docstrings
+    # call it while a Model class is created): forget what it cached for modules now gone.
+    cache = getattr(inspect, "_filesbymodname", None)
+    if isinstance(cache, dict):
+        for name in [n for n in cache if n not in sys.modules]:
+            del cache[name]
     importlib.invalidate_caches()
+
+
+def _remember_package(module: ModuleType, root: Path) -> None:
+    """Note the top-level name of a module imported from the project root itself (not from
+    another sys.path entry below it, such as the ``src/`` of an editable install)."""
+    top = module.__name__.partition(".")[0]
+    file = getattr(module, "__file__", None) or ""
+    if file.startswith((f"{root}/{top}/", f"{root}/{top}.py")):
+        _PROJECT_PACKAGES.add(top)
 
 
 def _module_name_for(file: Path, root: Path) -> str:

@@ -1,0 +1,237 @@
+"""Templates in defs.yaml: native values, env, context, @template_var functions."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.components.conftest import WriteProject, load, load_errors, parents
+
+COMPONENT = '''
+import assetloom as dg
+
+
+class Tables(dg.Component, dg.Model, dg.Resolvable):
+    names: list[str]
+    deps: list[str] = []
+    retries: int = 0
+    note: str | None = None
+
+    @staticmethod
+    @dg.template_var
+    def default_deps() -> list[str]:
+        return ["upstream"]
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        return dg.Definitions(
+            assets=[
+                dg.AssetSpec(
+                    n,
+                    deps=self.deps,
+                    description=self.note,
+                    metadata={"retries": self.retries},
+                )
+                for n in self.names
+            ]
+        )
+'''
+
+TEMPLATE_VARS = '''
+import assetloom as dg
+
+
+@dg.template_var
+def regions() -> list[str]:
+    return ["eu", "us"]
+
+
+@dg.template_var
+def root_name(context: dg.ComponentLoadContext) -> str:
+    return context.project_root.name
+
+
+@dg.template_var
+def prefixed():
+    return lambda prefix, name: f"{prefix}_{name}"
+
+
+def not_a_template_var() -> str:
+    return "hidden"
+'''
+
+
+def _project(project: WriteProject, defs_yaml: str) -> dict[str, object]:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/template_vars.py": TEMPLATE_VARS,
+            "defs/t/defs.yaml": defs_yaml,
+        }
+    )
+    graph = load(root).resolve_asset_graph()
+    return {
+        k.to_user_string(): (graph.spec(k).description, dict(graph.spec(k).metadata))
+        for k in graph.executable_keys | {k for k in graph.all_keys if graph.location(k)}
+    }
+
+
+def test_a_template_yields_native_lists_and_numbers(project: WriteProject) -> None:
+    assets = _project(
+        project,
+        """
+        type: components.tables.Tables
+        template_vars_module: .template_vars
+        attributes:
+          names: "{{ regions }}"
+          retries: "{{ 2 + 1 }}"
+        """,
+    )
+    assert assets == {"eu": (None, {"retries": 3}), "us": (None, {"retries": 3})}
+
+
+def test_context_taking_vars_udfs_and_context_project_root(project: WriteProject) -> None:
+    assets = _project(
+        project,
+        """
+        type: components.tables.Tables
+        template_vars_module: .template_vars
+        attributes:
+          names: ["{{ prefixed('raw', 'orders') }}"]
+          note: "{{ root_name }} at {{ context.project_root.name }}"
+        """,
+    )
+    assert assets == {"raw_orders": ("proj at proj", {"retries": 0})}
+
+
+def test_a_static_template_var_of_the_component_class(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: [a]
+              deps: "{{ default_deps }}"
+            """,
+        }
+    )
+    assert parents(load(root), "a") == {"upstream"}
+
+
+def test_env_attribute_and_env_call_with_default(
+    project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOOM_TEST_TABLE", "from_env")
+    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    assets = _project(
+        project,
+        """
+        type: components.tables.Tables
+        attributes:
+          names:
+            - "{{ env.LOOM_TEST_TABLE }}"
+            - "{{ env('LOOM_TEST_UNSET', 'fallback') }}"
+          note: "{{ env.LOOM_TEST_UNSET }}"
+        """,
+    )
+    assert assets == {"from_env": (None, {"retries": 0}), "fallback": (None, {"retries": 0})}
+
+
+def test_env_call_without_default_is_an_error(
+    project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: ["{{ env('LOOM_TEST_UNSET') }}"]
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:3:11: environment variable `LOOM_TEST_UNSET` is not set and no "
+        "default was given"
+    ]
+
+
+def test_an_undefined_name_lists_every_available_name(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/template_vars.py": TEMPLATE_VARS,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            template_vars_module: .template_vars
+            attributes:
+              names: "{{ region }}"
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:4:10: undefined name `region` in template; available names: "
+        "context, default_deps, env, prefixed, regions, root_name — did you mean `regions`?"
+    ]
+
+
+def test_a_missing_template_vars_module(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            template_vars_module: .nothing_here
+            attributes:
+              names: "{{ 1 }}"
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:2:23: template_vars_module `.nothing_here` not found: no module "
+        "`.nothing_here`"
+    ]
+
+
+def test_a_template_var_that_raises(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/vars.py": """
+            import assetloom as dg
+
+
+            @dg.template_var
+            def broken() -> str:
+                raise RuntimeError("no catalog")
+            """,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            template_vars_module: .vars
+            attributes:
+              names: "{{ broken }}"
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:2:23: template var `defs.t.vars.broken` raised RuntimeError: "
+        "no catalog"
+    ]
+
+
+def test_a_rendered_value_is_validated_at_the_template_position(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: [a]
+              retries: "{{ 'three' }}"
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:4:12: attributes.retries: input should be a valid integer, unable "
+        "to parse string as an integer, got str 'three'"
+    ]
