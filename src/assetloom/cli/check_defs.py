@@ -1,5 +1,5 @@
-"""``loom check defs``: check the YAML against the schemas, then load everything and check
-the graph; report every problem."""
+"""``loom check defs``: check the YAML against the schemas, load everything, check the graph;
+report every problem of every file at once."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from assetloom.cli.loading import load_project_definitions
 from assetloom.cli.project_option import current_project
+from assetloom.errors import LoomError
 from assetloom.graph.lint import likely_typo_deps
 
 
@@ -16,16 +16,25 @@ from assetloom.graph.lint import likely_typo_deps
 @click.option("--strict", is_flag=True, help="Treat likely typos in dependencies as errors.")
 def check_defs_command(strict: bool) -> None:
     """Load every definition and check the asset graph."""
-    from assetloom.cli.check_yaml import check_files, defs_files, print_problems, summary
+    from assetloom.cli.check_yaml import check_files, defs_files, print_problems
+    from assetloom.components.loader import DefsLoader
 
     project = current_project()
     reports = check_files(project, defs_files(project))
     problems = [p for r in reports for p in r.problems]
-    if problems:  # the load would report the same mistakes again, less precisely
-        print_problems(project, problems)
-        click.echo(summary(reports))
-        sys.exit(1)
-    project, defs = load_project_definitions()
+    print_problems(project, problems)  # with code frames: the more precise report
+    reported = {p.path for p in problems}
+    try:
+        defs = DefsLoader(project).load()
+    except LoomError as error:
+        # A file the schema check flagged would be reported again, less precisely; errors
+        # of other files (Python modules, build_defs, templates) still need reporting.
+        rest = [e for e in error.iter_errors() if not e.location or e.location.path not in reported]
+        for problem in rest:
+            click.echo(str(problem), err=True)
+        _fail(len(problems) + len(rest))
+    if problems:
+        _fail(len(problems))
     graph = defs.resolve_asset_graph()
     warnings = likely_typo_deps(graph, project.external_assets)
     label = "error" if strict else "warning"
@@ -38,3 +47,8 @@ def check_defs_command(strict: bool) -> None:
         f"{len(graph.external_keys)} external"
         + (f", {len(warnings)} warnings" if warnings else "")
     )
+
+
+def _fail(count: int) -> None:
+    click.echo(f"{count} error{'' if count == 1 else 's'}", err=True)
+    sys.exit(1)

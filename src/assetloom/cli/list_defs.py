@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from assetloom.cli.loading import load_project_definitions
+from assetloom.errors import SourceLocation
 from assetloom.graph.asset_graph import AssetGraph
 
 
@@ -38,10 +39,17 @@ def asset_rows(graph: AssetGraph) -> list[dict[str, Any]]:
                 "description": spec.description,
                 "is_external": graph.is_external(key),
                 "code_location": graph.code_location,
-                "source": str(location) if location else None,
+                "source": _source(location),
             }
         )
     return rows
+
+
+def _source(location: SourceLocation | None) -> str | None:
+    """``path:line`` (the column adds nothing to a listing), or the path for a whole file."""
+    if location is None:
+        return None
+    return f"{location.path}:{location.line}" if location.line else location.path
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
