@@ -1,0 +1,640 @@
+"""Benchmark assetloom against Dagster on the same generated projects.
+
+Run it with the project's virtualenv python::
+
+    .venv/bin/python bench/run.py                      # 100, 1000, 5000, 10000 assets
+    .venv/bin/python bench/run.py --sizes 100 --repeats 1 --only assetloom
+
+For every size it generates the project twice (``bench/generate.py``), then measures, side by
+side and each as the median of ``--repeats`` fresh processes, wall time and peak RSS of:
+
+- ``load``: a fresh python that loads the defs folder and resolves the asset graph;
+- ``check_yaml`` / ``list_defs`` / ``check_defs``: ``loom ...`` vs ``dg ...`` in the project root;
+- ``materialize``: a fresh python that loads the defs and materializes every asset in process
+  (``materialize_call`` is the time spent inside the ``materialize`` call alone).
+
+Peak RSS comes from the ``wait4`` rusage of the child, which on Linux also covers the
+children it waited for (max, not sum). Results go to ``<out>/<date>.json`` (every raw sample),
+``<out>/<date>.md`` and ``<out>/latest.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import dagster_env
+import generate
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+DEFAULT_OUT = BENCH_DIR / "results"
+WORK_DIR = BENCH_DIR / ".work"
+FRAMEWORKS = ("assetloom", "dagster")
+CELLS = ("load", "check_yaml", "list_defs", "check_defs", "materialize", "materialize_call")
+FLOORS = ("python -c pass", "import", "--help")
+STDERR_TAIL = 2000
+
+# Child scripts: argv[1] is the project root. They print one JSON line of facts on stdout.
+_LOAD = {
+    "assetloom": """\
+import json, sys
+from pathlib import Path
+import assetloom as dg
+defs = dg.load_from_defs_folder(project_root=Path(sys.argv[1]))
+graph = defs.resolve_asset_graph()
+print(json.dumps({"graph": type(graph).__name__}))
+""",
+    "dagster": """\
+import json, sys
+from pathlib import Path
+import dagster as dg
+defs = dg.load_from_defs_folder(path_within_project=Path(sys.argv[1]))
+graph = defs.resolve_asset_graph()
+print(json.dumps({"graph": type(graph).__name__, "assets": len(graph.get_all_asset_keys())}))
+""",
+}
+_MATERIALIZE = {
+    "assetloom": """\
+import json, sys, time
+from pathlib import Path
+import assetloom as dg
+defs = dg.load_from_defs_folder(project_root=Path(sys.argv[1]))
+start = time.perf_counter()
+result = dg.materialize(defs)
+elapsed = time.perf_counter() - start
+if not getattr(result, "success", True):
+    sys.exit("materialize reported failure")
+print(json.dumps({"call_s": elapsed}))
+""",
+    "dagster": """\
+import json, sys, time
+from pathlib import Path
+import dagster as dg
+defs = dg.load_from_defs_folder(path_within_project=Path(sys.argv[1]))
+assets = list(defs.assets)
+start = time.perf_counter()
+result = dg.materialize(assets)
+elapsed = time.perf_counter() - start
+if not result.success:
+    sys.exit("materialize reported failure")
+print(json.dumps({"call_s": elapsed, "assets": len(assets)}))
+""",
+}
+_CLI = {
+    "check_yaml": ("check", "yaml"),
+    "list_defs": ("list", "defs", "--json"),
+    "check_defs": ("check", "defs"),
+}
+
+
+@dataclass
+class Sample:
+    wall_s: float
+    maxrss_mib: float
+    rc: int
+    timed_out: bool
+    stdout: str
+    stderr_tail: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"wall_s": round(self.wall_s, 6), "maxrss_mib": round(self.maxrss_mib, 2)}
+
+
+def _maxrss_mib(ru_maxrss: int) -> float:
+    # Linux reports KiB, macOS bytes.
+    return ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else ru_maxrss / 1024
+
+
+def run_process(
+    argv: list[str], *, cwd: Path, env: dict[str, str], timeout: float | None
+) -> Sample:
+    """Run ``argv`` to completion; wall time, peak RSS (wait4) and output tails."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        )
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, rusage = os.wait4(proc.pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode(errors="replace")
+        stderr = err.read().decode(errors="replace")
+    return Sample(
+        wall_s=wall,
+        maxrss_mib=_maxrss_mib(rusage.ru_maxrss),
+        rc=proc.returncode,
+        timed_out=timed_out.is_set(),
+        stdout=stdout,
+        stderr_tail=stderr[-STDERR_TAIL:],
+    )
+
+
+@dataclass
+class Framework:
+    name: str
+    python: Path
+    bin_dir: Path
+    env: dict[str, str]
+    cli: str
+
+    def project_root(self, size_dir: Path) -> Path:
+        return size_dir / self.name
+
+    def env_for(self, root: Path) -> dict[str, str]:
+        env = dict(self.env)
+        if self.name == "dagster":
+            env["PYTHONPATH"] = str(generate.dagster_src(root))
+        return env
+
+
+def _base_env(bin_dir: Path, venv_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "PYTHONHOME"}}
+    env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    env["VIRTUAL_ENV"] = str(venv_dir)
+    return env
+
+
+def assetloom_framework() -> Framework:
+    python = Path(sys.executable)
+    bin_dir = python.parent
+    return Framework("assetloom", python, bin_dir, _base_env(bin_dir, Path(sys.prefix)), "loom")
+
+
+def dagster_framework(venv_dir: Path, home: Path) -> Framework:
+    dagster_env.ensure(venv_dir)
+    bin_dir = venv_dir / "bin"
+    env = _base_env(bin_dir, venv_dir)
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    env["DAGSTER_HOME"] = str(home)
+    return Framework("dagster", dagster_env.venv_python(venv_dir), bin_dir, env, "dg")
+
+
+@dataclass
+class CellResult:
+    framework: str
+    cell: str
+    size: int | None
+    status: str = "ok"  # ok | error | timeout | skipped
+    samples: list[dict[str, Any]] = field(default_factory=list)
+    detail: str = ""
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def median_s(self) -> float | None:
+        if self.status != "ok" or not self.samples:
+            return None
+        return statistics.median(s["wall_s"] for s in self.samples)
+
+    @property
+    def median_mib(self) -> float | None:
+        values = [s["maxrss_mib"] for s in self.samples if s.get("maxrss_mib") is not None]
+        if self.status != "ok" or not values:
+            return None
+        return statistics.median(values)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "framework": self.framework,
+            "cell": self.cell,
+            "size": self.size,
+            "status": self.status,
+            "median_s": self.median_s,
+            "median_mib": self.median_mib,
+            "samples": self.samples,
+            "detail": self.detail,
+            "facts": self.facts,
+        }
+
+
+def measure(
+    fw: Framework,
+    cell: str,
+    size: int | None,
+    argv: list[str],
+    *,
+    cwd: Path,
+    env: dict[str, str],
+    repeats: int,
+    timeout: float | None,
+    check_json: bool = False,
+    call_cell: CellResult | None = None,
+) -> CellResult:
+    """Run ``argv`` ``repeats`` times; stop at the first failure or timeout."""
+    result = CellResult(fw.name, cell, size)
+    for _ in range(repeats):
+        sample = run_process(argv, cwd=cwd, env=env, timeout=timeout)
+        if sample.timed_out:
+            result.status = "timeout"
+            result.detail = f"killed after {timeout:.0f} s"
+            break
+        if sample.rc != 0:
+            result.status = "error"
+            result.detail = f"exit code {sample.rc}: {sample.stderr_tail.strip()}"
+            break
+        facts = _facts(sample.stdout, check_json=check_json)
+        if isinstance(facts, str):
+            result.status = "error"
+            result.detail = facts
+            break
+        result.facts = facts
+        result.samples.append(sample.as_json())
+        if call_cell is not None and "call_s" in facts:
+            call_cell.samples.append({"wall_s": facts["call_s"], "maxrss_mib": None})
+    if call_cell is not None and result.status != "ok":
+        call_cell.status, call_cell.detail = result.status, result.detail
+    print(_progress(result), file=sys.stderr, flush=True)
+    return result
+
+
+def _facts(stdout: str, *, check_json: bool) -> dict[str, Any] | str:
+    """Facts a child reported; for ``list defs --json`` the number of assets listed."""
+    text = stdout.strip()
+    if check_json:
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            return f"stdout is not JSON ({exc}): {text[:300]!r}"
+        assets = data.get("assets") if isinstance(data, dict) else data
+        return {"assets_listed": len(assets)} if isinstance(assets, list) else {}
+    last = text.splitlines()[-1] if text else ""
+    try:
+        facts = json.loads(last)
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
+
+
+def _progress(result: CellResult) -> str:
+    size = "" if result.size is None else f" n={result.size}"
+    if result.status != "ok":
+        return f"  {result.framework:9} {result.cell}{size}: {result.status} {result.detail[:200]}"
+    times = ", ".join(f"{s['wall_s']:.3f}" for s in result.samples)
+    return (
+        f"  {result.framework:9} {result.cell}{size}: median {result.median_s:.3f} s "
+        f"[{times}] {result.median_mib or 0:.0f} MiB"
+    )
+
+
+def measure_floors(fw: Framework, repeats: int, timeout: float) -> list[CellResult]:
+    module = "assetloom" if fw.name == "assetloom" else "dagster"
+    runs = {
+        "python -c pass": [str(fw.python), "-c", "pass"],
+        "import": [str(fw.python), "-c", f"import {module}"],
+        "--help": [str(fw.bin_dir / fw.cli), "--help"],
+    }
+    return [
+        measure(fw, name, None, argv, cwd=REPO_ROOT, env=fw.env, repeats=repeats, timeout=timeout)
+        for name, argv in runs.items()
+    ]
+
+
+def measure_size(
+    fw: Framework,
+    size: int,
+    size_dir: Path,
+    *,
+    repeats: int,
+    timeout: float,
+    materialize_limit: float,
+    skip_materialize: str | None,
+    warmup: bool,
+) -> list[CellResult]:
+    root = fw.project_root(size_dir)
+    env = fw.env_for(root)
+    py = str(fw.python)
+    load_argv = [py, "-c", _LOAD[fw.name], str(root)]
+    if warmup:  # compile the generated modules to bytecode outside the timings
+        run_process(load_argv, cwd=root, env=env, timeout=timeout)
+    results = [
+        measure(fw, "load", size, load_argv, cwd=root, env=env, repeats=repeats, timeout=timeout)
+    ]
+    cli = str(fw.bin_dir / fw.cli)
+    for cell, args in _CLI.items():
+        results.append(
+            measure(
+                fw,
+                cell,
+                size,
+                [cli, *args],
+                cwd=root,
+                env=env,
+                repeats=repeats,
+                timeout=timeout,
+                check_json=cell == "list_defs",
+            )
+        )
+    call = CellResult(fw.name, "materialize_call", size)
+    if skip_materialize:
+        mat = CellResult(fw.name, "materialize", size, status="skipped", detail=skip_materialize)
+        call.status, call.detail = mat.status, mat.detail
+        print(_progress(mat), file=sys.stderr, flush=True)
+    else:
+        mat = measure(
+            fw,
+            "materialize",
+            size,
+            [py, "-c", _MATERIALIZE[fw.name], str(root)],
+            cwd=root,
+            env=env,
+            repeats=repeats,
+            timeout=materialize_limit,
+            call_cell=call,
+        )
+    results += [mat, call]
+    return results
+
+
+def _predict_skip(previous: list[tuple[int, CellResult]], size: int, limit: float) -> str | None:
+    """Skip Dagster's materialize when a smaller size already shows it would exceed the limit."""
+    if not previous:
+        return None
+    prev_size, prev = previous[-1]
+    if prev.status in {"timeout", "skipped"}:
+        return f"skipped: {prev_size} assets already {prev.status}"
+    if prev.median_s is None:
+        return None
+    predicted = prev.median_s * size / prev_size
+    if predicted > limit:
+        return f"skipped: predicted {predicted:.0f} s > limit {limit:.0f} s"
+    return None
+
+
+def machine_info() -> dict[str, Any]:
+    info: dict[str, Any] = {
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+    }
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                info["mem_gib"] = round(int(line.split()[1]) / 1024 / 1024, 1)
+                break
+    except OSError:
+        pass
+    return info
+
+
+def versions(frameworks: list[Framework]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    git = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    out["assetloom_commit"] = git.stdout.strip() or None
+    for fw in frameworks:
+        dist = "assetloom" if fw.name == "assetloom" else "dagster"
+        code = f"import importlib.metadata as m; print(m.version({dist!r}))"
+        proc = subprocess.run(
+            [str(fw.python), "-c", code], capture_output=True, text=True, env=fw.env, check=False
+        )
+        out[fw.name] = proc.stdout.strip() or None
+    return out
+
+
+def _fmt_s(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.3f}" if value < 10 else f"{value:.1f}"
+
+
+def _fmt_mib(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
+
+
+def _status_text(result: CellResult | None) -> str:
+    if result is None:
+        return "-"
+    if result.status == "ok":
+        return _fmt_s(result.median_s)
+    return {"timeout": f"timeout ({result.detail})", "skipped": "skipped"}.get(
+        result.status, result.status
+    )
+
+
+def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
+    by_key = {(r.framework, r.cell, r.size): r for r in results}
+    lines = [
+        f"# assetloom vs Dagster — {report['date']}",
+        "",
+        f"Machine: {report['machine'].get('cpu', '?')}, {report['machine'].get('cpus')} CPUs, "
+        f"{report['machine'].get('mem_gib', '?')} GiB, {report['machine']['platform']}, "
+        f"Python {report['machine']['python']}.",
+        f"Versions: assetloom {report['versions'].get('assetloom') or 'not measured'} "
+        f"(commit {report['versions'].get('assetloom_commit')}), "
+        f"Dagster {report['versions'].get('dagster') or 'not measured'}.",
+        f"Median of {report['args']['repeats']} fresh processes per cell (wall seconds, "
+        "peak RSS MiB); ratio = Dagster time / assetloom time.",
+        f"Reproduce: `{report['command']}`",
+        "",
+        "Cells: `load` = fresh python loading the defs folder and resolving the asset graph; "
+        "`check_yaml`, `list_defs` (`--json`), `check_defs` = `loom` vs `dg` in the project root; "
+        "`materialize` = fresh python loading the defs and materializing every asset in process, "
+        "`materialize_call` = the `materialize` call alone. Sizes count generated tables "
+        "(plus one downstream asset and 10 external sources).",
+        "",
+        "| cell | size | assetloom s | dagster s | ratio | assetloom MiB | dagster MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows: list[tuple[str, int | None]] = [(floor, None) for floor in FLOORS]
+    rows += [(cell, size) for size in report["args"]["sizes"] for cell in CELLS]
+    for cell, size in rows:
+        ours, theirs = by_key.get(("assetloom", cell, size)), by_key.get(("dagster", cell, size))
+        if ours is None and theirs is None:
+            continue
+        ratio = "-"
+        if ours and theirs and ours.median_s and theirs.median_s:
+            ratio = f"{theirs.median_s / ours.median_s:.1f}x"
+        lines.append(
+            f"| {cell} | {'-' if size is None else size} | {_status_text(ours)} "
+            f"| {_status_text(theirs)} | {ratio} "
+            f"| {_fmt_mib(ours.median_mib if ours else None)} "
+            f"| {_fmt_mib(theirs.median_mib if theirs else None)} |"
+        )
+    sizes = report["args"]["sizes"]
+    if 1000 in sizes and 10000 in sizes:
+        lines += ["", "Scaling, time(10,000) / time(1,000):", ""]
+        for fw in FRAMEWORKS:
+            parts = []
+            for cell in CELLS:
+                small, big = by_key.get((fw, cell, 1000)), by_key.get((fw, cell, 10000))
+                if small and big and small.median_s and big.median_s:
+                    parts.append(f"{cell} {big.median_s / small.median_s:.1f}")
+            if parts:
+                lines.append(f"- {fw}: " + ", ".join(parts))
+    problems = [r for r in results if r.status in {"error", "timeout"}]
+    if problems:
+        lines += ["", "## Errors and timeouts", ""]
+        for r in problems:
+            detail = r.detail.strip().replace("\n", " ")[-500:]
+            lines.append(f"- {r.framework} {r.cell} n={r.size}: {r.status}: `{detail}`")
+    return "\n".join(lines) + "\n"
+
+
+def write_report(out: Path, report: dict[str, Any], results: list[CellResult]) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    report = {**report, "results": [r.as_json() for r in results]}
+    json_path = out / f"{report['date']}.json"
+    json_path.write_text(json.dumps(report, indent=1) + "\n")
+    markdown = render_markdown(report, results)
+    (out / f"{report['date']}.md").write_text(markdown)
+    (out / "latest.md").write_text(markdown)
+    return json_path
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes", default="100,1000,5000,10000", help="comma-separated numbers of generated tables"
+    )
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--only", choices=("assetloom", "dagster", "both"), default="both")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=WORK_DIR,
+        help="where projects are generated (default bench/.work)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--materialize-limit",
+        type=float,
+        default=600.0,
+        help="seconds before a materialize run is killed (Dagster's is also "
+        "skipped when a smaller size predicts it would exceed this)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=1800.0, help="seconds before any other run is killed"
+    )
+    parser.add_argument(
+        "--help-repeats",
+        type=int,
+        default=10,
+        help="samples for the floor rows (python -c pass, import, --help)",
+    )
+    parser.add_argument("--dagster-venv", type=Path, default=dagster_env.DEFAULT_VENV)
+    parser.add_argument(
+        "--no-warmup",
+        action="store_true",
+        help="skip the untimed load that compiles the project to bytecode",
+    )
+    args = parser.parse_args(argv)
+    args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> Path:
+    args = parse_args(argv)
+    command = "python bench/run.py " + " ".join(sys.argv[1:] if argv is None else argv)
+    frameworks: list[Framework] = []
+    if args.only in {"assetloom", "both"}:
+        frameworks.append(assetloom_framework())
+    if args.only in {"dagster", "both"}:
+        frameworks.append(dagster_framework(args.dagster_venv, args.work / "dagster-home"))
+    report: dict[str, Any] = {
+        "date": dt.date.today().isoformat(),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "command": command.strip(),
+        "machine": machine_info(),
+        "versions": versions(frameworks),
+        "args": {
+            "sizes": args.sizes,
+            "repeats": args.repeats,
+            "only": args.only,
+            "seed": args.seed,
+            "materialize_limit": args.materialize_limit,
+            "timeout": args.timeout,
+        },
+    }
+    results: list[CellResult] = []
+    print("floors", file=sys.stderr)
+    for fw in frameworks:
+        results += measure_floors(fw, args.help_repeats, args.timeout)
+    json_path = write_report(args.out, report, results)
+    dagster_materialize: list[tuple[int, CellResult]] = []
+    for size in args.sizes:
+        size_dir = args.work / "projects" / f"n{size}-s{args.seed}"
+        spec = generate.generate(size, size_dir, args.seed)
+        report.setdefault("projects", {})[str(size)] = {
+            "dir": str(size_dir),
+            "assets": len(spec.asset_keys),
+            "external_assets": len(spec.external_keys),
+            "folders": len(spec.folders),
+        }
+        print(f"size {size}: {len(spec.asset_keys)} assets in {size_dir}", file=sys.stderr)
+        for fw in frameworks:
+            skip = None
+            if fw.name == "dagster":
+                skip = _predict_skip(dagster_materialize, size, args.materialize_limit)
+            cells = measure_size(
+                fw,
+                size,
+                size_dir,
+                repeats=args.repeats,
+                timeout=args.timeout,
+                materialize_limit=args.materialize_limit,
+                skip_materialize=skip,
+                warmup=not args.no_warmup,
+            )
+            if fw.name == "dagster":
+                dagster_materialize.append((size, cells[-2]))
+            results += cells
+            json_path = write_report(args.out, report, results)
+    report["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    json_path = write_report(args.out, report, results)
+    print(f"wrote {json_path} and {args.out / 'latest.md'}", file=sys.stderr)
+    return json_path
+
+
+if __name__ == "__main__":
+    main()
