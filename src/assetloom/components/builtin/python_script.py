@@ -53,7 +53,7 @@ def _script_asset(script: Script, folder: Path) -> AssetsDefinition:
     command = [sys.executable, str(file), *script.args]
     env = {**os.environ, **script.env}
 
-    def run_script() -> list[MaterializeResult]:
+    def run_script() -> MaterializeResult | list[MaterializeResult]:
         started = time.perf_counter()
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -67,7 +67,9 @@ def _script_asset(script: Script, folder: Path) -> AssetsDefinition:
             "duration_s": round(time.perf_counter() - started, 3),
             "stdout_tail": done.stdout[-OUTPUT_TAIL:],
         }
-        return [MaterializeResult(asset_key=s.key, metadata=metadata) for s in specs]
+        results = [MaterializeResult(asset_key=s.key, metadata=metadata) for s in specs]
+        # A single asset's function returns its result itself (a list would be its value).
+        return results[0] if len(results) == 1 else results
 
     run_script.__name__ = Path(script.path).stem
     return multi_asset(specs=specs, name=run_script.__name__)(run_script)
