@@ -8,7 +8,9 @@ registered through the ``assetloom.components`` entry-point group or the project
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import importlib.machinery
 import importlib.util
 import inspect
 import sys
@@ -134,6 +136,7 @@ class ComponentRegistry:
         if cached is not None:
             return cached
         try:
+            _bind_top_package(module_name.partition(".")[0], self.project.root)
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
             if error.name and module_name.startswith(error.name):
@@ -240,6 +243,16 @@ def _make_importable(root: Path, packages: Iterable[str] = ()) -> None:
     """Put ``root`` first on sys.path, take earlier projects' roots off it, and forget
     modules of project packages that do not come from ``root``."""
     _PROJECT_PACKAGES.update(packages)
+    # Packages this root provides shadow same-named ones imported from elsewhere, however
+    # those got imported (a test runner's working directory on sys.path, say).
+    _PROJECT_PACKAGES.update(
+        entry.name
+        for entry in root.iterdir()
+        if (entry.is_dir()
+        and entry.name.isidentifier()
+        and entry.name != "assetloom"
+        and (entry / "__init__.py").is_file()) or entry.name in ("components", "defs")
+    )
     text = str(root)
     for entry in (text, *_PROJECT_ROOTS):
         while entry in sys.path:
@@ -265,6 +278,43 @@ def _make_importable(root: Path, packages: Iterable[str] = ()) -> None:
         for name in [n for n in cache if n not in sys.modules]:
             del cache[name]
     importlib.invalidate_caches()
+    for top in sorted(_PROJECT_PACKAGES):
+        # Bound now, so that user code under defs/ importing `components.x` finds the
+        # project's own; a failure here is reported, located, when the module is used.
+        with contextlib.suppress(Exception):
+            _bind_top_package(top, root)
+
+
+def _bind_top_package(top: str, root: Path) -> None:
+    """Make ``top`` the project's own package when the root has one of that name.
+
+    Python prefers a regular package anywhere on sys.path to a namespace package (a folder
+    without ``__init__.py``) that comes first, so a project's plain ``components/`` folder
+    would lose to any ``components`` package elsewhere; we bind it from the root explicitly.
+    """
+    current = sys.modules.get(top)
+    if current is not None and _comes_from(current, root):
+        return
+    if not ((root / top).is_dir() or (root / f"{top}.py").is_file()):
+        return
+    spec = importlib.machinery.PathFinder.find_spec(top, [str(root)])
+    if spec is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[top] = module
+    try:
+        if spec.loader is not None:
+            spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[top]
+        raise
+
+
+def _comes_from(module: ModuleType, root: Path) -> bool:
+    inside = f"{root}/"
+    files = [str(p) for p in getattr(module, "__path__", None) or ()]
+    files.append(getattr(module, "__file__", None) or "")
+    return any(f.startswith(inside) for f in files)
 
 
 def _remember_package(module: ModuleType, root: Path) -> None:

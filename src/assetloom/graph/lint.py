@@ -10,6 +10,9 @@ from assetloom.assets.key import AssetKey
 from assetloom.errors import SourceLocation
 from assetloom.graph.asset_graph import AssetGraph
 
+# A typo changes a few characters; `transactions` vs `risky_transactions` is a different name.
+MAX_LENGTH_DIFFERENCE = 3
+
 
 @dataclass(frozen=True, slots=True)
 class GraphWarning:
@@ -32,7 +35,11 @@ def likely_typo_deps(
         if graph.assets_def(external) is not None:
             continue  # declared with an AssetSpec: intended
         text = external.to_user_string()
-        close = difflib.get_close_matches(text, list(defined), n=1, cutoff=0.8)
+        close = [
+            match
+            for match in difflib.get_close_matches(text, list(defined), n=3, cutoff=0.85)
+            if abs(len(match) - len(text)) <= MAX_LENGTH_DIFFERENCE
+        ]
         if not close:
             continue
         for child in sorted(graph.children(external)):
