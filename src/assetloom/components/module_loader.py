@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
@@ -20,7 +18,7 @@ from assetloom.components.component import (
     call_with_optional_context,
     is_marked,
 )
-from assetloom.components.registry import user_frame
+from assetloom.components.registry import import_file, user_frame
 from assetloom.defs import Definitions
 from assetloom.errors import ComponentLoadError, DefsDocumentError, SourceLocation
 
@@ -31,24 +29,14 @@ def import_defs_module(file: Path, project_root: Path) -> ModuleType:
     relative = file.relative_to(project_root).with_suffix("")
     name = ".".join(part for part in relative.parts if part != "__init__")
     display = file.relative_to(project_root).as_posix()
-    existing = sys.modules.get(name)
-    if existing is not None and getattr(existing, "__file__", None) == str(file):
-        return existing
-    spec = importlib.util.spec_from_file_location(name, file)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
+        return import_file(name, file)
     except Exception as error:
-        del sys.modules[name]
         line, col = _error_position(error, file)
         raise ComponentLoadError(
             f"importing this module raised {type(error).__name__}: {error}",
             location=SourceLocation(display, line, col),
         ) from error
-    return module
 
 
 def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> Definitions:

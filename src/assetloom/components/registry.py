@@ -168,18 +168,9 @@ class ComponentRegistry:
         if not file.is_file():
             return None
         qualified = _module_name_for(file, self.project.root)
-        cached = self._modules.get(qualified) or sys.modules.get(qualified)
-        if cached is not None and getattr(cached, "__file__", None) == str(file):
-            return cached
-        spec = importlib.util.spec_from_file_location(qualified, file)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[qualified] = module
         try:
-            spec.loader.exec_module(module)
+            module = import_file(qualified, file)
         except Exception as error:
-            del sys.modules[qualified]
             raise self._import_error(type_name, qualified, error, location) from error
         self._modules[qualified] = module
         return module
@@ -214,6 +205,25 @@ class ComponentRegistry:
         return UnknownComponentTypeError(
             f"unknown component type `{type_name}`: {reason}{hint}", location=location
         )
+
+
+def import_file(name: str, file: Path) -> ModuleType:
+    """Import ``file`` as module ``name`` (once: a module already imported from that file is
+    reused); a module that raises is not left half-imported in sys.modules."""
+    existing = sys.modules.get(name)
+    if existing is not None and getattr(existing, "__file__", None) == str(file):
+        return existing
+    spec = importlib.util.spec_from_file_location(name, file)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
 
 
 def _relative_file(base_dir: Path, module_name: str) -> Path:
