@@ -59,7 +59,11 @@ from pathlib import Path
 import assetloom as dg
 defs = dg.load_from_defs_folder(project_root=Path(sys.argv[1]))
 graph = defs.resolve_asset_graph()
-print(json.dumps({"graph": type(graph).__name__}))
+facts = {"graph": type(graph).__name__}
+keys = getattr(graph, "all_keys", None)
+if keys is not None:
+    facts["assets"] = len(keys() if callable(keys) else keys)
+print(json.dumps(facts))
 """,
     "dagster": """\
 import json, sys
@@ -81,7 +85,11 @@ result = dg.materialize(defs)
 elapsed = time.perf_counter() - start
 if not getattr(result, "success", True):
     sys.exit("materialize reported failure")
-print(json.dumps({"call_s": elapsed}))
+facts = {"call_s": elapsed}
+events = getattr(result, "get_asset_materialization_events", None)
+if events is not None:
+    facts["materialized"] = len(events())
+print(json.dumps(facts))
 """,
     "dagster": """\
 import json, sys, time
@@ -94,7 +102,8 @@ result = dg.materialize(assets)
 elapsed = time.perf_counter() - start
 if not result.success:
     sys.exit("materialize reported failure")
-print(json.dumps({"call_s": elapsed, "assets": len(assets)}))
+materialized = len(result.get_asset_materialization_events())
+print(json.dumps({"call_s": elapsed, "materialized": materialized}))
 """,
 }
 _CLI = {
@@ -258,6 +267,7 @@ def measure(
     timeout: float | None,
     check_json: bool = False,
     call_cell: CellResult | None = None,
+    expected: dict[str, int] | None = None,
 ) -> CellResult:
     """Run ``argv`` ``repeats`` times; stop at the first failure or timeout."""
     result = CellResult(fw.name, cell, size)
@@ -276,6 +286,11 @@ def measure(
             result.status = "error"
             result.detail = facts
             break
+        wrong = _wrong_counts(facts, expected)
+        if wrong:
+            result.status = "error"
+            result.detail = wrong
+            break
         result.facts = facts
         result.samples.append(sample.as_json())
         if call_cell is not None and "call_s" in facts:
@@ -284,6 +299,15 @@ def measure(
         call_cell.status, call_cell.detail = result.status, result.detail
     print(_progress(result), file=sys.stderr, flush=True)
     return result
+
+
+def _wrong_counts(facts: dict[str, Any], expected: dict[str, int] | None) -> str:
+    """A complaint when a child reports a different number of assets than the project has."""
+    for name, want in (expected or {}).items():
+        got = facts.get(name)
+        if got is not None and got != want:
+            return f"{name}: {got}, expected {want} (the comparison would not be like for like)"
+    return ""
 
 
 def _facts(stdout: str, *, check_json: bool) -> dict[str, Any] | str:
@@ -338,6 +362,7 @@ def measure_size(
     materialize_limit: float,
     skip_materialize: str | None,
     warmup: bool,
+    expected: dict[str, int] | None = None,
 ) -> list[CellResult]:
     root = fw.project_root(size_dir)
     env = fw.env_for(root)
@@ -346,7 +371,17 @@ def measure_size(
     if warmup:  # compile the generated modules to bytecode outside the timings
         run_process(load_argv, cwd=root, env=env, timeout=timeout)
     results = [
-        measure(fw, "load", size, load_argv, cwd=root, env=env, repeats=repeats, timeout=timeout)
+        measure(
+            fw,
+            "load",
+            size,
+            load_argv,
+            cwd=root,
+            env=env,
+            repeats=repeats,
+            timeout=timeout,
+            expected=expected,
+        )
     ]
     cli = str(fw.bin_dir / fw.cli)
     for cell, args in _CLI.items():
@@ -361,6 +396,7 @@ def measure_size(
                 repeats=repeats,
                 timeout=timeout,
                 check_json=cell == "list_defs",
+                expected=expected,
             )
         )
     call = CellResult(fw.name, "materialize_call", size)
@@ -379,6 +415,7 @@ def measure_size(
             repeats=repeats,
             timeout=materialize_limit,
             call_cell=call,
+            expected=expected,
         )
     results += [mat, call]
     return results
@@ -625,6 +662,11 @@ def main(argv: list[str] | None = None) -> Path:
                 materialize_limit=args.materialize_limit,
                 skip_materialize=skip,
                 warmup=not args.no_warmup,
+                expected={
+                    "assets": len(spec.asset_keys) + len(spec.external_keys),
+                    "assets_listed": len(spec.asset_keys) + len(spec.external_keys),
+                    "materialized": len(spec.asset_keys),
+                },
             )
             if fw.name == "dagster":
                 dagster_materialize.append((size, cells[-2]))
