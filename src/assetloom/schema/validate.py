@@ -1,6 +1,6 @@
 """Validate parsed ``defs.yaml`` documents against the generated schemas, with positions.
 
-jsonschema (the optional ``schema`` extra) is imported here only, and lazily. One compiled
+jsonschema is imported here only, and lazily. One compiled
 validator checks every document whose ``type`` the schema set knows; a type written relative to
 its folder (``.mod.Class``) is resolved through the registry and checked by its own per-type
 validator, compiled once per class.
@@ -87,13 +87,10 @@ class FileReport:
 
 
 def compile_validator(schema: dict[str, Any]) -> Validator:
-    """A reusable draft 2020-12 validator for ``schema`` (build it once, use it often)."""
-    try:
-        from jsonschema import Draft202012Validator
-    except ImportError:  # pragma: no cover - depends on the environment
-        raise LoomError(
-            "validating YAML needs the `jsonschema` package: pip install 'assetloom[schema]'"
-        ) from None
+    """A reusable draft 2020-12 validator for ``schema`` (build it once, use it often).
+    jsonschema is imported here, on first use, to keep it off every other command's path."""
+    from jsonschema import Draft202012Validator
+
     # No check_schema() here: the schemas are ours, generated, and meta-validated in the
     # test suite; checking them again on every run cost a third of `loom check yaml`.
     return Draft202012Validator(schema)
