@@ -126,8 +126,25 @@ def parse_yaml_documents(text: str, path: str) -> list[YamlDocument]:
 
 
 def read_yaml_documents(file: Path, display_path: str) -> list[YamlDocument]:
-    """Read ``file`` as UTF-8 and parse it; ``OSError`` is left to the caller."""
+    """Read ``file`` as UTF-8 and parse it; ``OSError`` is left to the caller.
+
+    A file whose bytes were parsed before in this process is not parsed again (`loom check
+    defs` checks the schemas, then loads: both read every file). The documents are shared,
+    so their values must not be mutated."""
     data = file.read_bytes()
+    cache_key = (display_path, data)
+    cached = _PARSED.get(cache_key)
+    if cached is not None:
+        return list(cached)
+    documents = _decode_and_parse(data, display_path)
+    _PARSED[cache_key] = tuple(documents)
+    return documents
+
+
+_PARSED: dict[tuple[str, bytes], tuple[YamlDocument, ...]] = {}
+
+
+def _decode_and_parse(data: bytes, display_path: str) -> list[YamlDocument]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
