@@ -32,10 +32,6 @@ class DuckDBResource(ConfigurableResource):
             connection.close()
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
-        """Run one statement and return its rows (empty for statements without a result)."""
+        """Run one statement and return its rows (DuckDB answers DDL and DML with a count)."""
         with self.get_connection() as connection:
-            cursor = connection.execute(sql, parameters or [])
-            try:
-                return list(cursor.fetchall())
-            except Exception:  # statements such as CREATE return no result set
-                return []
+            return list(connection.execute(sql, parameters or []).fetchall())

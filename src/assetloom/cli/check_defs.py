@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from assetloom.cli.loading import report_error_count
 from assetloom.cli.project_option import current_project
 from assetloom.errors import LoomError
 from assetloom.graph.lint import likely_typo_deps
@@ -50,5 +51,5 @@ def check_defs_command(strict: bool) -> None:
 
 
 def _fail(count: int) -> None:
-    click.echo(f"{count} error{'' if count == 1 else 's'}", err=True)
+    report_error_count(count)
     sys.exit(1)

@@ -26,5 +26,9 @@ def report_errors(error: LoomError) -> None:
     problems = list(error.iter_errors())
     for problem in problems:
         click.echo(str(problem), err=True)
-    noun = "error" if len(problems) == 1 else "errors"
-    click.echo(f"{len(problems)} {noun}", err=True)
+    report_error_count(len(problems))
+
+
+def report_error_count(count: int) -> None:
+    """The closing ``N errors`` line every command prints after its errors."""
+    click.echo(f"{count} error{'' if count == 1 else 's'}", err=True)

@@ -64,5 +64,3 @@ class DefsDocument(_Closed):
     requirements: Requirements | None = None
     post_processing: PostProcessing | None = None
 
-
-ENVELOPE_KEYS = tuple(DefsDocument.model_fields)

@@ -44,6 +44,7 @@ def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> 
     assets: list[AssetsDefinition | AssetSpec] = []
     checks: list[AssetChecksDefinition] = []
     collected: list[Definitions] = []
+    objects = 0
     display = _display(module, context.project_root)
     for name, value in vars(module).items():
         if name.startswith("__"):
@@ -54,12 +55,12 @@ def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> 
             checks.append(value)
         elif isinstance(value, Definitions):
             collected.append(value)
+            objects += 1
         elif is_marked(value, _DEFINITIONS_MARK):
             collected.append(_call_definitions_fn(value, context, display))
-    objects = [c for c in vars(module).values() if isinstance(c, Definitions)]
-    if len(objects) > 1:
+    if objects > 1:
         raise DefsDocumentError(
-            f"a module may hold at most one Definitions object, found {len(objects)}; "
+            f"a module may hold at most one Definitions object, found {objects}; "
             "merge them with Definitions.merge",
             location=SourceLocation(display),
         )
