@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.checks import AssetChecksDefinition
@@ -21,7 +23,8 @@ class Definitions:
     """Everything one code location defines.
 
     Duplicate keys, dependency cycles and checks on unknown assets are rejected here, when the
-    object is built or merged, naming the sources involved.
+    object is built or merged, naming the sources involved (inside :func:`validated_once`,
+    building the graph waits for the caller's merge).
     """
 
     __slots__ = ("_graph", "asset_checks", "assets", "code_location", "metadata", "resources")
@@ -42,7 +45,8 @@ class Definitions:
         self.code_location = code_location
         self._graph: AssetGraph | None = None
         _check_check_names(self.asset_checks)
-        self.resolve_asset_graph()
+        if not _DEFERRED.get():
+            self.resolve_asset_graph()
 
     @staticmethod
     def merge(*defs: Definitions, code_location: str | None = None) -> Definitions:
@@ -99,6 +103,23 @@ class Definitions:
 
     def __repr__(self) -> str:
         return f"<Definitions {len(self.assets)} assets, {len(self.asset_checks)} checks>"
+
+
+_DEFERRED: ContextVar[bool] = ContextVar("assetloom_defs_deferred", default=False)
+
+
+@contextmanager
+def validated_once() -> Iterator[None]:
+    """Within this block, a new Definitions does not build its asset graph on the spot.
+
+    The loader merges every component's Definitions into one and validates that: building a
+    graph per component as well would do the same work twice. Duplicate keys inside one
+    Definitions are still rejected at once."""
+    token = _DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _DEFERRED.reset(token)
 
 
 def _dedupe(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:

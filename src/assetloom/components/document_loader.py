@@ -65,7 +65,7 @@ def instantiate(
     type_location = positions.location(("type",))
     component_type = registry.resolve(envelope.type, base_dir=context.path, location=type_location)
     attributes: Any = envelope.attributes
-    if attributes is not None and has_templates(attributes):
+    if attributes is not None and document.template_marks and has_templates(attributes):
         scope = template_scope(
             context=context,
             component_type=component_type,
@@ -158,7 +158,9 @@ def _with_attributes(document: YamlDocument, attributes: Any) -> YamlDocument:
     if attributes is document.value.get("attributes"):
         return document
     value = {**document.value, "attributes": attributes}
-    return YamlDocument(value, document.positions, document.path, document.index)
+    return YamlDocument(
+        value, document.positions, document.path, document.index, document.template_marks
+    )
 
 
 def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitions:

@@ -32,7 +32,7 @@ from assetloom.components.module_loader import (
 from assetloom.components.post_processing import apply_rules
 from assetloom.components.registry import ComponentRegistry
 from assetloom.components.yaml_source import read_yaml_documents
-from assetloom.defs import Definitions
+from assetloom.defs import Definitions, validated_once
 from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
 from assetloom.project import Project
 
@@ -86,7 +86,8 @@ class DefsLoader:
             raise LoadErrors(
                 [LoomError(f"no `{self.project.relative(self.project.defs_root)}/` folder")]
             )
-        parts = self._folder(self.project.defs_root)
+        with validated_once():
+            parts = self._folder(self.project.defs_root)
         merged = self._attempt(
             lambda: Definitions.merge(*parts, code_location=self.project.name)
         )

@@ -110,6 +110,9 @@ class YamlDocument:
     positions: PositionMap
     path: str
     index: int
+    template_marks: bool = True
+    """Whether the file's text holds ``{{`` or ``{%`` at all; when not, no string inside the
+    document can be a template and the search for one is skipped."""
 
 
 def parse_yaml_documents(text: str, path: str) -> list[YamlDocument]:
@@ -118,7 +121,7 @@ def parse_yaml_documents(text: str, path: str) -> list[YamlDocument]:
 
     next_event, dispose = _event_source(text)
     try:
-        return _build_documents(next_event, path)
+        return _build_documents(next_event, path, "{{" in text or "{%" in text)
     except YAMLError as error:
         raise _syntax_error(error, text, path) from None
     finally:
@@ -298,7 +301,9 @@ def _event_types() -> tuple[type[Any], ...]:
     )
 
 
-def _build_documents(next_event: Callable[[], Any], path: str) -> list[YamlDocument]:
+def _build_documents(
+    next_event: Callable[[], Any], path: str, template_marks: bool
+) -> list[YamlDocument]:
     doc_start, stream_end = _event_types()[6], _event_types()[8]
     documents = []
     index = 0
@@ -309,7 +314,7 @@ def _build_documents(next_event: Callable[[], Any], path: str) -> list[YamlDocum
             value = composer.compose(next_event)
             if value is not _EMPTY:
                 positions = PositionMap(path, composer.values, composer.keys, composer.links)
-                documents.append(YamlDocument(value, positions, path, index))
+                documents.append(YamlDocument(value, positions, path, index, template_marks))
             index += 1
         elif type(event) is stream_end or event is None:
             return documents
