@@ -75,7 +75,9 @@ class Project:
 
     def relative(self, path: Path) -> str:
         """``path`` relative to the root, for messages; absolute when outside it."""
-        for candidate in (path, path.resolve()):
-            if candidate.is_relative_to(self.root):
-                return candidate.relative_to(self.root).as_posix()
-        return path.as_posix()
+        if not path.is_relative_to(self.root):
+            resolved = path.resolve()  # only when needed: it stats every part of the path
+            if not resolved.is_relative_to(self.root):
+                return path.as_posix()
+            path = resolved
+        return path.relative_to(self.root).as_posix()

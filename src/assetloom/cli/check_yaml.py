@@ -65,7 +65,9 @@ def check_files(project: Project, files: Iterable[Path]) -> list[FileReport]:
     if not files:
         return []
     validator = DefsValidator(ComponentRegistry(project))
-    return [validator.check_file(file) for file in files]
+    reports = [validator.check_file(file) for file in files]
+    validator.parse_cache.save()
+    return reports
 
 
 def defs_files(project: Project, paths: Iterable[Path] = ()) -> list[Path]:

@@ -29,6 +29,7 @@ from assetloom.components.module_loader import (
     definitions_in_module,
     import_defs_module,
 )
+from assetloom.components.parse_cache import parse_cache_for
 from assetloom.components.post_processing import apply_rules
 from assetloom.components.registry import ComponentRegistry
 from assetloom.components.yaml_source import read_yaml_documents
@@ -74,6 +75,7 @@ class DefsLoader:
         self.project = project
         self.registry = ComponentRegistry(project)
         self.errors: list[LoomError] = []
+        self.parse_cache = parse_cache_for(project.storage_dir)
         self.root_context = ComponentLoadContext(
             path=project.defs_root,
             project_root=project.root,
@@ -88,6 +90,7 @@ class DefsLoader:
             )
         with validated_once():
             parts = self._folder(self.project.defs_root)
+        self.parse_cache.save()
         merged = self._attempt(
             lambda: Definitions.merge(*parts, code_location=self.project.name)
         )
@@ -152,7 +155,7 @@ class DefsLoader:
 
     def _components_of(self, file: Path, context: ComponentLoadContext) -> list[LoadedComponent]:
         display = self.project.relative(file)
-        documents = self._attempt(lambda: read_yaml_documents(file, display))
+        documents = self._attempt(lambda: read_yaml_documents(file, display, self.parse_cache))
         loaded: list[LoadedComponent] = []
         for document in documents or ():
             if document.value is None:

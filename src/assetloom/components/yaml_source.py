@@ -18,9 +18,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Final, TypeAlias, final
+from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
 
 from assetloom.errors import SourceLocation, YamlSyntaxError
+
+if TYPE_CHECKING:
+    from assetloom.components.parse_cache import ParseCache
 
 __all__ = [
     "KeyPath",
@@ -79,6 +82,10 @@ class PositionMap:
     def has(self, key_path: Sequence[Any]) -> bool:
         return self._find(self._values, tuple(key_path)) is not None
 
+    def tables(self) -> tuple[dict[KeyPath, int], dict[KeyPath, int], dict[KeyPath, KeyPath]]:
+        """The raw position tables (values, keys, links), for the parse cache."""
+        return self._values, self._keys, self._links
+
     def document_location(self) -> SourceLocation:
         """Where the document's root value starts."""
         return self.location(())
@@ -128,18 +135,25 @@ def parse_yaml_documents(text: str, path: str) -> list[YamlDocument]:
         dispose()
 
 
-def read_yaml_documents(file: Path, display_path: str) -> list[YamlDocument]:
+def read_yaml_documents(
+    file: Path, display_path: str, cache: ParseCache | None = None
+) -> list[YamlDocument]:
     """Read ``file`` as UTF-8 and parse it; ``OSError`` is left to the caller.
 
     A file whose bytes were parsed before in this process is not parsed again (`loom check
     defs` checks the schemas, then loads: both read every file). The documents are shared,
-    so their values must not be mutated."""
+    so their values must not be mutated. With a ``cache``, bytes parsed by an earlier process
+    are not parsed again either."""
     data = file.read_bytes()
     cache_key = (display_path, data)
     cached = _PARSED.get(cache_key)
     if cached is not None:
         return list(cached)
-    documents = _decode_and_parse(data, display_path)
+    documents = cache.get(file, display_path, data) if cache is not None else None
+    if documents is None:
+        documents = _decode_and_parse(data, display_path)
+        if cache is not None:
+            cache.put(file, display_path, data, documents)
     _PARSED[cache_key] = tuple(documents)
     return documents
 

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final
 from pydantic import ValidationError as ValidationError_
 
 from assetloom.components.document import DefsDocument
+from assetloom.components.parse_cache import parse_cache_for
 from assetloom.components.resolvable import render_path, yaml_model_for
 from assetloom.components.templating import has_templates
 from assetloom.components.yaml_source import YamlDocument, read_yaml_documents
@@ -104,6 +105,7 @@ class DefsValidator:
         self.registry = registry
         self.project = registry.project
         self._given_schemas = schemas
+        self.parse_cache = parse_cache_for(self.project.storage_dir)
         self._by_class: dict[type, Validator] = {}
 
     @cached_property
@@ -119,7 +121,7 @@ class DefsValidator:
     def check_file(self, file: Path) -> FileReport:
         display = self.project.relative(file)
         try:
-            documents = read_yaml_documents(file, display)
+            documents = read_yaml_documents(file, display, self.parse_cache)
         except YamlSyntaxError as error:
             return FileReport(display, 0, (Problem.from_error(error),))
         except OSError as error:

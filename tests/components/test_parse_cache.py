@@ -1,0 +1,164 @@
+"""The on-disk parse cache: unchanged bytes are not parsed again; anything else is a miss."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from assetloom.components import yaml_source
+from assetloom.components.parse_cache import ParseCache, parse_cache_for
+from assetloom.components.yaml_source import read_yaml_documents
+
+TEXT = """\
+type: components.etl.EtlTables
+attributes:
+  etl_tables:
+    - name: orders   # line 4
+      deps: [raw_orders]
+---
+type: components.etl.EtlTables
+attributes: {etl_tables: []}
+"""
+
+
+@pytest.fixture(autouse=True)
+def _no_in_process_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each read below must go to the disk cache or the parser, not to this process's memo."""
+    monkeypatch.setattr(yaml_source, "_PARSED", {})
+
+
+def _write(tmp_path: Path, text: str = TEXT) -> Path:
+    file = tmp_path / "defs" / "etl" / "defs.yaml"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(text)
+    return file
+
+
+def _fresh_cache(tmp_path: Path) -> ParseCache:
+    """What a new process sees: only the file on disk."""
+    return ParseCache(tmp_path / ".loom" / "cache" / "yaml.marshal")
+
+
+def _forbid_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def fail(*_: object) -> None:
+        raise AssertionError("parsed although the cache had these bytes")
+
+    monkeypatch.setattr(yaml_source, "_decode_and_parse", fail)
+
+
+def test_a_saved_parse_is_reused_by_the_next_process_with_values_and_positions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = _write(tmp_path)
+    first = _fresh_cache(tmp_path)
+    parsed = read_yaml_documents(file, "defs/etl/defs.yaml", first)
+    first.save()
+
+    monkeypatch.setattr(yaml_source, "_PARSED", {})
+    _forbid_parsing(monkeypatch)
+    cached = read_yaml_documents(file, "defs/etl/defs.yaml", _fresh_cache(tmp_path))
+
+    assert [d.value for d in cached] == [d.value for d in parsed]
+    assert [d.index for d in cached] == [0, 1]
+    location = cached[0].positions.location(("attributes", "etl_tables", 0, "name"))
+    assert str(location) == "defs/etl/defs.yaml:4:13"
+    assert not cached[0].template_marks
+
+
+def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
+    file = _write(tmp_path)
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "defs/etl/defs.yaml", cache)
+    cache.save()
+
+    _write(tmp_path, TEXT.replace("raw_orders", "raw_orderz"))
+    yaml_source._PARSED.clear()
+    [document, _] = read_yaml_documents(file, "defs/etl/defs.yaml", _fresh_cache(tmp_path))
+    assert document.value["attributes"]["etl_tables"][0]["deps"] == ["raw_orderz"]
+
+
+def test_a_corrupt_or_foreign_cache_file_is_a_miss(tmp_path: Path) -> None:
+    file = _write(tmp_path)
+    cache_file = tmp_path / ".loom" / "cache" / "yaml.marshal"
+    cache_file.parent.mkdir(parents=True)
+    for junk in (b"", b"not marshal at all", b"\xe9\x00\x00"):
+        cache_file.write_bytes(junk)
+        yaml_source._PARSED.clear()
+        [document, _] = read_yaml_documents(file, "p", _fresh_cache(tmp_path))
+        assert document.value["type"] == "components.etl.EtlTables"
+
+
+def test_a_cache_that_cannot_be_written_is_not_an_error(tmp_path: Path) -> None:
+    file = _write(tmp_path)
+    (tmp_path / ".loom").write_text("a file where the folder would go")
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "p", cache)
+    cache.save()  # no exception
+
+
+def test_entries_of_deleted_files_are_dropped_on_save(tmp_path: Path) -> None:
+    kept, gone = _write(tmp_path), tmp_path / "defs" / "old.yaml"
+    gone.write_text("type: x\n")
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(kept, "kept", cache)
+    read_yaml_documents(gone, "gone", cache)
+    cache.save()
+    gone.unlink()
+
+    later = _fresh_cache(tmp_path)
+    yaml_source._PARSED.clear()
+    read_yaml_documents(_write(tmp_path, TEXT + "# edited\n"), "kept", later)
+    later.save()
+    assert set(_fresh_cache(tmp_path)._entries()) == {str(kept)}
+
+
+def test_no_cache_when_loom_no_cache_is_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOOM_NO_CACHE", "1")
+    monkeypatch.setattr("assetloom.components.parse_cache._CACHES", {})
+    cache = parse_cache_for(tmp_path / ".loom")
+    read_yaml_documents(_write(tmp_path), "p", cache)
+    cache.save()
+    assert not (tmp_path / ".loom").exists()
+
+
+def test_loom_commands_fill_the_cache_and_see_edits(tmp_path: Path) -> None:
+    """End to end, in fresh processes: the second run reads the cache, an edit is seen."""
+    (tmp_path / "components").mkdir()
+    (tmp_path / "components" / "__init__.py").write_text("")
+    (tmp_path / "components" / "etl.py").write_text(
+        textwrap.dedent(
+            """\
+            import assetloom as dg
+
+            class EtlTable(dg.Model):
+                name: str
+                deps: list[str] = []
+
+            class EtlTables(dg.Component, dg.Model, dg.Resolvable):
+                etl_tables: list[EtlTable]
+
+                def build_defs(self, context):
+                    return dg.Definitions(
+                        assets=[dg.AssetSpec(t.name, deps=t.deps) for t in self.etl_tables]
+                    )
+            """
+        )
+    )
+    _write(tmp_path)
+    loom = [sys.executable, "-c", "from assetloom.cli.main import main; main()", "list", "defs"]
+
+    def listed() -> str:
+        run = subprocess.run(loom, cwd=tmp_path, capture_output=True, text=True, check=True)
+        return run.stdout
+
+    first = listed()
+    assert (tmp_path / ".loom" / "cache" / "yaml.marshal").is_file()
+    assert listed() == first
+    _write(tmp_path, TEXT.replace("name: orders", "name: shipments"))
+    assert "shipments" in listed()
