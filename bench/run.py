@@ -13,6 +13,11 @@ side and each as the median of ``--repeats`` fresh processes, wall time and peak
 - ``materialize``: a fresh python that loads the defs and materializes every asset in process
   (``materialize_call`` is the time spent inside the ``materialize`` call alone).
 
+Floor rows, assetloom side: ``pydantic floor`` (import pydantic, define one model) and per size
+``yaml parse floor`` (the same, then every event of every defs.yaml from ruamel's C parser);
+the report shows each cell's time above that floor and the issue's targets. Children write
+bytecode; an untimed warm-up (compileall + each command shape once) runs before timing.
+
 Peak RSS comes from the ``wait4`` rusage of the child, which on Linux also covers the
 children it waited for (max, not sum). Results go to ``<out>/<date>.json`` (every raw sample),
 ``<out>/<date>.md`` and ``<out>/latest.md``.
@@ -410,9 +415,7 @@ def compile_bytecode(fw: Framework, dirs: list[Path], timeout: float) -> None:
     if not dirs:
         return
     argv = [str(fw.python), "-m", "compileall", "-q", "--invalidation-mode", "timestamp"]
-    sample = run_process(
-        [*argv, *map(str, dirs)], cwd=REPO_ROOT, env=fw.env, timeout=timeout
-    )
+    sample = run_process([*argv, *map(str, dirs)], cwd=REPO_ROOT, env=fw.env, timeout=timeout)
     if sample.rc != 0 or sample.timed_out:
         tail = (sample.stdout + sample.stderr_tail).strip()[-500:]
         print(f"  {fw.name:9} compileall failed (rc {sample.rc}): {tail}", file=sys.stderr)
@@ -617,8 +620,130 @@ def _status_text(result: CellResult | None) -> str:
     )
 
 
+def _ratio(ours: CellResult | None, theirs: CellResult | None) -> float | None:
+    if ours and theirs and ours.median_s and theirs.median_s:
+        return theirs.median_s / ours.median_s
+    return None
+
+
+def _mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def _median(by_key: dict[Any, CellResult], cell: str, size: int | None) -> float | None:
+    result = by_key.get(("assetloom", cell, size))
+    return result.median_s if result else None
+
+
+def _targets_list(by_key: dict[Any, CellResult], sizes: list[int]) -> list[str]:
+    """The issue's targets that are not a per-cell ratio, with a verdict for each."""
+    lines = ["", "Other targets (assetloom):", ""]
+    help_s = _median(by_key, "--help", None)
+    verdict = "-" if help_s is None else f"{help_s * 1000:.0f} ms {_mark(help_s < HELP_TARGET_S)}"
+    lines.append(f"- `loom --help` < {HELP_TARGET_S * 1000:.0f} ms: {verdict}")
+
+    label = f"- time(10,000) / time(1,000) ≤ {SCALING_TARGET:g} for every command:"
+    if 1000 in sizes and 10000 in sizes:
+        parts = []
+        for cell in COMMANDS:
+            small, big = _median(by_key, cell, 1000), _median(by_key, cell, 10000)
+            if small and big:
+                parts.append(f"{cell} {big / small:.1f} {_mark(big / small <= SCALING_TARGET)}")
+            else:
+                parts.append(f"{cell} -")
+        lines.append(f"{label} " + ", ".join(parts))
+    else:
+        lines.append(f"{label} not measured (needs sizes 1000 and 10000)")
+
+    label = "- peak RSS at 10,000 ≤ half of Dagster's (assetloom MiB / Dagster MiB):"
+    if 10000 in sizes:
+        parts = []
+        for cell in COMMANDS:
+            ours = by_key.get(("assetloom", cell, 10000))
+            theirs = by_key.get(("dagster", cell, 10000))
+            mine = ours.median_mib if ours else None
+            other = theirs.median_mib if theirs else None
+            if mine and other:
+                share = mine / other
+                parts.append(
+                    f"{cell} {mine:.0f}/{other:.0f} = {share:.2f} {_mark(share <= RSS_TARGET)}"
+                )
+            else:
+                parts.append(f"{cell} -")
+        lines.append(f"{label} " + ", ".join(parts))
+    else:
+        lines.append(f"{label} not measured (needs size 10000)")
+
+    if 1000 in sizes and 10000 in sizes:
+        parts = []
+        for cell in CELLS:
+            at_1k, at_10k = (
+                by_key.get(("dagster", cell, 1000)),
+                by_key.get(("dagster", cell, 10000)),
+            )
+            if at_1k and at_10k and at_1k.median_s and at_10k.median_s:
+                parts.append(f"{cell} {at_10k.median_s / at_1k.median_s:.1f}")
+        if parts:
+            lines.append(
+                "- for comparison, Dagster's time(10,000) / time(1,000): " + ", ".join(parts)
+            )
+    return lines
+
+
+# Which nested floor row bounds each assetloom cell from below (see "Where the time goes").
+_FLOOR_CHAIN = ("python -c pass", PYDANTIC_FLOOR, YAML_FLOOR)
+_CELL_FLOOR = dict.fromkeys(("import", "--help"), "python -c pass") | dict.fromkeys(
+    COMMANDS, YAML_FLOOR
+)
+
+
+def _floor_section(by_key: dict[Any, CellResult], sizes: list[int]) -> list[str]:
+    lines = [
+        "",
+        "## Where the time goes",
+        "",
+        "Floor = the median time of a fresh python doing only what the cell cannot avoid: "
+        "starting (`python -c pass`), plus importing pydantic and defining one model "
+        "(`pydantic floor`; every component module does that) and pulling every event of every "
+        "defs.yaml from ruamel's C parser (`yaml parse floor`, which does the pydantic floor's "
+        "work first) for the commands, which all load components and read the YAML; each share "
+        "below is the difference of two of those nested medians, and above floor = time - floor "
+        "(`materialize_call` runs inside a process, so it has no such floor and is left out).",
+        "",
+        "| cell | size | time s | python start | + pydantic | + YAML parse | floor s "
+        "| above floor s | time / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    rows: list[tuple[str, int | None]] = [("import", None), ("--help", None)]
+    rows += [(cell, size) for size in sizes for cell in COMMANDS]
+    for cell, size in rows:
+        result = by_key.get(("assetloom", cell, size))
+        if result is None:
+            continue
+        chain = _FLOOR_CHAIN[: _FLOOR_CHAIN.index(_CELL_FLOOR[cell]) + 1]
+        medians = [_median(by_key, row, size if row == YAML_FLOOR else None) for row in chain]
+        shares = ["", "", ""]
+        previous = 0.0
+        for i, value in enumerate(medians):
+            shares[i] = _fmt_s(None if value is None else value - previous)
+            previous = value or 0.0
+        floor = medians[-1] if None not in medians else None
+        time_s = result.median_s
+        above = ratio = "-"
+        if time_s is not None and floor:
+            above, ratio = _fmt_s(time_s - floor), f"{time_s / floor:.1f}x"
+        lines.append(
+            f"| {cell} | {'-' if size is None else size} | {_status_text(result)} "
+            f"| {' | '.join(shares)} | {_fmt_s(floor)} | {above} | {ratio} |"
+        )
+    return lines
+
+
 def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
     by_key = {(r.framework, r.cell, r.size): r for r in results}
+    args = report["args"]
+    sizes = args["sizes"]
+    floor_repeats = args.get("floor_repeats")
     lines = [
         f"# assetloom vs Dagster — {report['date']}",
         "",
@@ -628,45 +753,51 @@ def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
         f"Versions: assetloom {report['versions'].get('assetloom') or 'not measured'} "
         f"(commit {report['versions'].get('assetloom_commit')}), "
         f"Dagster {report['versions'].get('dagster') or 'not measured'}.",
-        f"Median of {report['args']['repeats']} fresh processes per cell (wall seconds, "
-        "peak RSS MiB); ratio = Dagster time / assetloom time.",
+        f"Median of {args['repeats']} fresh processes per cell"
+        + (f" ({floor_repeats} for the floor rows)" if floor_repeats else "")
+        + " (wall seconds, peak RSS MiB); ratio = Dagster time / assetloom time; "
+        "target = the issue's minimum ratio, met = whether this run reaches it "
+        "(`-`: a side is missing).",
         f"Reproduce: `{report['command']}`",
         "",
         "Cells: `load` = fresh python loading the defs folder and resolving the asset graph; "
         "`check_yaml`, `list_defs` (`--json`), `check_defs` = `loom` vs `dg` in the project root; "
         "`materialize` = fresh python loading the defs and materializing every asset in process, "
         "`materialize_call` = the `materialize` call alone. Sizes count generated tables "
-        "(plus one downstream asset and 10 external sources).",
+        "(plus one downstream asset and 10 external sources). Floor rows (assetloom only): "
+        "`pydantic floor` = fresh python importing pydantic and defining one small model; "
+        "`yaml parse floor` = the same, then pulling every event of every defs.yaml of the "
+        "project from ruamel's C parser (no values built).",
+        "Processes write and use bytecode (`PYTHONDONTWRITEBYTECODE` is not passed on)"
+        + (
+            "; before timing, an untimed warm-up compiles assetloom's package and each generated "
+            "project and runs each command shape once (materialize excepted)."
+            if args.get("warmup", True)
+            else "; this run had no warm-up (`--no-warmup`), so first samples may compile."
+        ),
         "",
-        "| cell | size | assetloom s | dagster s | ratio | assetloom MiB | dagster MiB |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| cell | size | assetloom s | dagster s | ratio | target | met "
+        "| assetloom MiB | dagster MiB |",
+        "|---|---:|---:|---:|---:|---:|:---:|---:|---:|",
     ]
     rows: list[tuple[str, int | None]] = [(floor, None) for floor in FLOORS]
-    rows += [(cell, size) for size in report["args"]["sizes"] for cell in CELLS]
+    rows += [(cell, size) for size in sizes for cell in (*CELLS, *SIZE_FLOORS)]
     for cell, size in rows:
         ours, theirs = by_key.get(("assetloom", cell, size)), by_key.get(("dagster", cell, size))
         if ours is None and theirs is None:
             continue
-        ratio = "-"
-        if ours and theirs and ours.median_s and theirs.median_s:
-            ratio = f"{theirs.median_s / ours.median_s:.1f}x"
+        ratio = _ratio(ours, theirs)
+        target = ratio_target(cell, size)
+        met = "" if target is None else ("-" if ratio is None else _mark(ratio >= target))
         lines.append(
             f"| {cell} | {'-' if size is None else size} | {_status_text(ours)} "
-            f"| {_status_text(theirs)} | {ratio} "
+            f"| {_status_text(theirs)} | {'-' if ratio is None else f'{ratio:.1f}x'} "
+            f"| {'' if target is None else f'≥{target:g}x'} | {met} "
             f"| {_fmt_mib(ours.median_mib if ours else None)} "
             f"| {_fmt_mib(theirs.median_mib if theirs else None)} |"
         )
-    sizes = report["args"]["sizes"]
-    if 1000 in sizes and 10000 in sizes:
-        lines += ["", "Scaling, time(10,000) / time(1,000):", ""]
-        for fw in FRAMEWORKS:
-            parts = []
-            for cell in CELLS:
-                small, big = by_key.get((fw, cell, 1000)), by_key.get((fw, cell, 10000))
-                if small and big and small.median_s and big.median_s:
-                    parts.append(f"{cell} {big.median_s / small.median_s:.1f}")
-            if parts:
-                lines.append(f"- {fw}: " + ", ".join(parts))
+    lines += _targets_list(by_key, sizes)
+    lines += _floor_section(by_key, sizes)
     problems = [r for r in results if r.status in {"error", "timeout"}]
     if problems:
         lines += ["", "## Errors and timeouts", ""]
@@ -753,6 +884,8 @@ def main(argv: list[str] | None = None) -> Path:
             "seed": args.seed,
             "materialize_limit": args.materialize_limit,
             "timeout": args.timeout,
+            "floor_repeats": args.help_repeats,
+            "warmup": not args.no_warmup,
         },
     }
     results: list[CellResult] = []

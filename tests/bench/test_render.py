@@ -1,0 +1,124 @@
+"""The report's target verdicts and floor analysis, from made-up results (no processes run)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import run  # noqa: E402
+
+
+def _result(framework: str, cell: str, size: int | None, seconds: float, mib: float = 50.0):
+    return run.CellResult(framework, cell, size, samples=[{"wall_s": seconds, "maxrss_mib": mib}])
+
+
+def _report(sizes: list[int]) -> dict:
+    return {
+        "date": "2000-01-01",
+        "command": "python bench/run.py",
+        "machine": {"platform": "test", "python": "3.11"},
+        "versions": {},
+        "args": {"sizes": sizes, "repeats": 3, "floor_repeats": 10, "warmup": True},
+    }
+
+
+def _rows(markdown: str, header_start: str) -> dict[tuple[str, str], list[str]]:
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = {}
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        rows[(cells[0], cells[1])] = cells
+    return rows
+
+
+def _results() -> list[run.CellResult]:
+    results = [
+        _result("assetloom", "python -c pass", None, 0.010),
+        _result("assetloom", "import", None, 0.020),
+        _result("assetloom", run.PYDANTIC_FLOOR, None, 0.100),
+        _result("assetloom", "--help", None, 0.050),
+        _result("dagster", "--help", None, 0.200),
+        _result("assetloom", run.YAML_FLOOR, 1000, 0.150),
+        _result("assetloom", run.YAML_FLOOR, 10000, 0.400),
+    ]
+    for cell in run.COMMANDS:
+        results.append(_result("assetloom", cell, 1000, 0.200, 40))
+        results.append(_result("assetloom", cell, 10000, 1.000, 60))
+    # At 1,000 Dagster meets the load target (20x >= 15x) and misses check_yaml (5x < 10x);
+    # at 10,000 it misses load (20x < 25x) and its materialize was skipped.
+    results += [
+        _result("dagster", "load", 1000, 4.0, 100),
+        _result("dagster", "check_yaml", 1000, 1.0, 100),
+        _result("assetloom", "materialize_call", 1000, 0.010),
+        _result("dagster", "materialize_call", 1000, 10.0),
+        _result("dagster", "load", 10000, 20.0, 100),
+        _result("dagster", "check_yaml", 10000, 20.0, 200),
+        run.CellResult("dagster", "materialize", 10000, status="skipped", detail="skipped: x"),
+    ]
+    return results
+
+
+def test_ratio_targets_and_verdicts() -> None:
+    markdown = run.render_markdown(_report([1000, 10000]), _results())
+    rows = _rows(markdown, "| cell | size | assetloom s |")
+    # columns: cell, size, assetloom s, dagster s, ratio, target, met, MiB, MiB
+    assert rows[("load", "1000")][4:7] == ["20.0x", "≥15x", "✓"]
+    assert rows[("check_yaml", "1000")][4:7] == ["5.0x", "≥10x", "✗"]
+    assert rows[("load", "10000")][4:7] == ["20.0x", "≥25x", "✗"]
+    assert rows[("list_defs", "10000")][4:7] == ["-", "≥15x", "-"]  # Dagster missing: no verdict
+    assert rows[("materialize", "10000")][3:7] == ["skipped", "-", "", ""]
+    assert rows[("materialize", "1000")][5:7] == ["≥30x", "-"]
+    assert rows[("materialize_call", "1000")][4:7] == ["1000.0x", "", ""]
+    assert rows[(run.YAML_FLOOR, "1000")][3:7] == ["-", "-", "", ""]
+
+
+def test_other_targets() -> None:
+    markdown = run.render_markdown(_report([1000, 10000]), _results())
+    assert "- `loom --help` < 150 ms: 50 ms ✓" in markdown
+    scaling = next(line for line in markdown.splitlines() if line.startswith("- time(10,000)"))
+    assert "load 5.0 ✓" in scaling
+    assert "materialize 5.0 ✓" in scaling
+    rss = next(line for line in markdown.splitlines() if line.startswith("- peak RSS"))
+    assert "load 60/100 = 0.60 ✗" in rss
+    assert "check_yaml 60/200 = 0.30 ✓" in rss
+    assert "materialize -" in rss
+
+    slow = [r for r in _results() if not (r.cell == "load" and r.size == 10000)]
+    slow.append(_result("assetloom", "load", 10000, 2.5))
+    markdown = run.render_markdown(_report([1000, 10000]), slow)
+    scaling = next(line for line in markdown.splitlines() if line.startswith("- time(10,000)"))
+    assert "load 12.5 ✗" in scaling
+
+
+def test_where_the_time_goes() -> None:
+    markdown = run.render_markdown(_report([1000, 10000]), _results())
+    section = markdown.split("## Where the time goes", 1)[1]
+    rows = _rows(section, "| cell | size | time s |")
+    # time, python start, + pydantic, + YAML parse, floor, above floor, time / floor
+    assert rows[("load", "1000")][2:] == [
+        "0.200",
+        "0.010",
+        "0.090",
+        "0.050",
+        "0.150",
+        "0.050",
+        "1.3x",
+    ]
+    assert rows[("check_defs", "10000")][2:] == [
+        "1.000", "0.010", "0.090", "0.300", "0.400", "0.600", "2.5x"
+    ]  # fmt: skip
+    assert rows[("--help", "-")][2:] == ["0.050", "0.010", "", "", "0.010", "0.040", "5.0x"]
+    assert ("materialize_call", "1000") not in rows
+
+
+def test_missing_floor_row_gives_no_floor() -> None:
+    results = [r for r in _results() if not (r.cell == run.YAML_FLOOR and r.size == 1000)]
+    section = run.render_markdown(_report([1000]), results).split("## Where the time goes", 1)[1]
+    rows = _rows(section, "| cell | size | time s |")
+    assert rows[("load", "1000")][2:] == ["0.200", "0.010", "0.090", "-", "-", "-", "-"]
