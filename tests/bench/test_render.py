@@ -122,3 +122,17 @@ def test_missing_floor_row_gives_no_floor() -> None:
     section = run.render_markdown(_report([1000]), results).split("## Where the time goes", 1)[1]
     rows = _rows(section, "| cell | size | time s |")
     assert rows[("load", "1000")][2:] == ["0.200", "0.010", "0.090", "-", "-", "-", "-"]
+
+
+def test_parse_cache_state_is_stated() -> None:
+    report = _report([1000])
+    warm = run.render_markdown(report, _results())
+    assert "parse cache (`<project>/.loom/cache`) is on" in warm
+    assert "With the parse cache on" in warm.split("## Where the time goes", 1)[1]
+    report["args"]["loom_parse_cache"] = "off"
+    cold = run.render_markdown(report, _results())
+    assert "parse cache is off (`LOOM_NO_CACHE=1`)" in cold
+    assert "With the parse cache on" not in cold
+    assert run.loom_parse_cache({}) == "on"
+    assert run.loom_parse_cache({"LOOM_NO_CACHE": "0"}) == "on"
+    assert run.loom_parse_cache({"LOOM_NO_CACHE": "1"}) == "off"

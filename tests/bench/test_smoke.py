@@ -72,6 +72,7 @@ def test_harness_runs_assetloom_at_100_assets(tmp_path: Path) -> None:
 
     markdown = (out / "latest.md").read_text()
     assert (out / f"{report['date']}.md").read_text() == markdown
+    assert report["args"]["loom_parse_cache"] in {"on", "off"}
     lines = markdown.splitlines()
     main = _table(lines, "| cell | size | assetloom s |")
     assert main[0][5:7] == ["target", "met"]
