@@ -38,14 +38,17 @@ class Definitions:
         metadata: Mapping[str, Any] | None = None,
         code_location: str | None = None,
     ) -> None:
-        self.assets: tuple[AssetsDefinition, ...] = _dedupe(assets or ())
+        deferred = _DEFERRED.get()
+        self.assets: tuple[AssetsDefinition, ...] = (
+            _as_definitions(assets or ()) if deferred else _dedupe(assets or ())
+        )
         self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(asset_checks or ())
         self.resources: dict[str, Any] = dict(resources or {})
         self.metadata: dict[str, Any] = dict(metadata or {})
         self.code_location = code_location
         self._graph: AssetGraph | None = None
         _check_check_names(self.asset_checks)
-        if not _DEFERRED.get():
+        if not deferred:
             self.resolve_asset_graph()
 
     @staticmethod
@@ -113,13 +116,28 @@ def validated_once() -> Iterator[None]:
     """Within this block, a new Definitions does not build its asset graph on the spot.
 
     The loader merges every component's Definitions into one and validates that: building a
-    graph per component as well would do the same work twice. Duplicate keys inside one
-    Definitions are still rejected at once."""
+    graph per component as well would do the same work twice; duplicate keys are found by
+    that merge too."""
     token = _DEFERRED.set(True)
     try:
         yield
     finally:
         _DEFERRED.reset(token)
+
+
+def _as_definitions(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:
+    return tuple(_as_definition(item) for item in items)
+
+
+def _as_definition(item: AssetLike) -> AssetsDefinition:
+    if type(item) is AssetsDefinition:
+        return item
+    assets_def = external_assets_definition(item) if isinstance(item, AssetSpec) else item
+    if not isinstance(assets_def, AssetsDefinition):
+        raise DefinitionsError(
+            f"Definitions(assets=...) takes @asset functions and AssetSpecs, got {item!r}"
+        )
+    return assets_def
 
 
 def _dedupe(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:
@@ -128,11 +146,7 @@ def _dedupe(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:
     by_key: dict[AssetKey, AssetsDefinition] = {}
     out: dict[int, AssetsDefinition] = {}
     for item in items:
-        assets_def = external_assets_definition(item) if isinstance(item, AssetSpec) else item
-        if not isinstance(assets_def, AssetsDefinition):
-            raise DefinitionsError(
-                f"Definitions(assets=...) takes @asset functions and AssetSpecs, got {item!r}"
-            )
+        assets_def = _as_definition(item)
         if id(assets_def) in out:
             continue
         for key in assets_def.keys:

@@ -142,7 +142,17 @@ def function_location(fn: Callable[..., Any]) -> SourceLocation | None:
     code = getattr(fn, "__code__", None)
     if code is None:
         return None
-    return SourceLocation(display_path(code.co_filename), code.co_firstlineno, 1)
+    cwd = os.getcwd()
+    cached = _LOCATIONS.get(code)
+    if cached is None or cached[0] != cwd:  # factories decorate one code object many times
+        cached = _LOCATIONS[code] = (
+            cwd,
+            SourceLocation(display_path(code.co_filename), code.co_firstlineno, 1),
+        )
+    return cached[1]
+
+
+_LOCATIONS: dict[Any, tuple[str, SourceLocation]] = {}
 
 
 def docstring_of(fn: Callable[..., Any]) -> str | None:

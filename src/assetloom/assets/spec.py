@@ -84,7 +84,7 @@ class AssetSpec:
 
     @property
     def dep_keys(self) -> tuple[AssetKey, ...]:
-        return tuple(dep.asset_key for dep in self.deps)
+        return tuple([dep.asset_key for dep in self.deps])
 
     def replace_attributes(self, **changes: Any) -> AssetSpec:
         """A copy with the given attributes replaced wholesale."""
@@ -150,30 +150,25 @@ def dep_keys(dep: Any) -> list[AssetKey]:
 
 
 def _coerce_deps(deps: Iterable[Any] | None) -> tuple[AssetDep, ...]:
+    """``deps`` as AssetDeps in order, each key once (an AssetDep is equal to another of the
+    same key, so a dict keyed by them keeps the first)."""
     if not deps:
         return ()
     if isinstance(deps, str):
         deps = [deps]
-    out: list[AssetDep] = []
-    seen: set[AssetKey] = set()
+    out: dict[AssetDep, None] = {}
+    by_text = _DEP_BY_TEXT
     for dep in deps:
-        if isinstance(dep, AssetDep):
-            if dep.asset_key not in seen:
-                seen.add(dep.asset_key)
-                out.append(dep)
-            continue
         if type(dep) is str:  # the common case: share one AssetDep per key string
-            cached = _DEP_BY_TEXT.get(dep)
+            cached = by_text.get(dep)
             if cached is None:
-                cached = _DEP_BY_TEXT[dep] = _dep_for(AssetKey(dep))
-            if cached.asset_key not in seen:
-                seen.add(cached.asset_key)
-                out.append(cached)
-            continue
-        for key in dep_keys(dep):
-            if key not in seen:
-                seen.add(key)
-                out.append(_dep_for(key))
+                cached = by_text[dep] = _dep_for(AssetKey(dep))
+            out.setdefault(cached)
+        elif isinstance(dep, AssetDep):
+            out.setdefault(dep)
+        else:
+            for key in dep_keys(dep):
+                out.setdefault(_dep_for(key))
     return tuple(out)
 
 

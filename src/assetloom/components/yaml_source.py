@@ -64,7 +64,10 @@ class PositionMap:
     def location(self, key_path: Sequence[Any]) -> SourceLocation:
         """The value at ``key_path``, or its nearest ancestor that exists (a pydantic error
         about a missing field then points at the mapping that lacks it)."""
-        path = tuple(key_path)
+        path = key_path if type(key_path) is tuple else tuple(key_path)
+        packed = self._values.get(path)  # the common case: the node exists, no alias above
+        if packed is not None:
+            return self._location(packed)
         for end in range(len(path), -1, -1):
             packed = self._find(self._values, path[:end])
             if packed is not None:
