@@ -16,10 +16,10 @@ from assetloom.assets.definition import AssetsDefinition, ParamRole
 from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
 from assetloom.errors import CycleError, SourceLocation, UnknownCheckTargetError, did_you_mean
-from assetloom.graph.selection import AssetAttributes
 
 if TYPE_CHECKING:
     from assetloom.assets.checks import AssetChecksDefinition
+    from assetloom.graph.selection import AssetAttributes
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +218,9 @@ class AssetGraph:
         return spec.location if spec is not None else None
 
     def attributes(self, key: AssetKey) -> AssetAttributes:
+        # Imported here: only a selection asks, and the grammar costs 5 ms to import.
+        from assetloom.graph.selection import AssetAttributes
+
         spec = self._spec.get(key)
         if spec is None:
             return AssetAttributes(None, {}, frozenset(), (), self.code_location)
