@@ -160,5 +160,13 @@ def test_loom_commands_fill_the_cache_and_see_edits(tmp_path: Path) -> None:
     first = listed()
     assert (tmp_path / ".loom" / "cache" / "yaml.marshal").is_file()
     assert listed() == first
+    probe = (
+        "import sys, assetloom as dg; dg.load_from_defs_folder(project_root='.');"
+        "print('ruamel.yaml' in sys.modules)"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert run.stdout.strip() == "False", "a cache hit should not even import the parser"
     _write(tmp_path, TEXT.replace("name: orders", "name: shipments"))
     assert "shipments" in listed()
