@@ -13,6 +13,11 @@ side and each as the median of ``--repeats`` fresh processes, wall time and peak
 - ``materialize``: a fresh python that loads the defs and materializes every asset in process
   (``materialize_call`` is the time spent inside the ``materialize`` call alone).
 
+Cold-cache cells, assetloom only: ``<cell> (no cache)`` for every cell above but
+``materialize_call`` is the same run with ``LOOM_NO_CACHE=1`` in the child's environment, so
+that every process parses every defs.yaml (the plain cells reuse the on-disk parse cache that
+the warm-up filled); ``--no-cold`` skips them.
+
 Floor rows, assetloom side: ``pydantic floor`` (import pydantic, define one model) and per size
 ``yaml parse floor`` (the same, then every event of every defs.yaml from ruamel's C parser);
 the report shows each cell's time above that floor and the issue's targets. Children write
@@ -55,6 +60,9 @@ WORK_DIR = BENCH_DIR / ".work"
 FRAMEWORKS = ("assetloom", "dagster")
 CELLS = ("load", "check_yaml", "list_defs", "check_defs", "materialize", "materialize_call")
 COMMANDS = CELLS[:-1]  # cells that are a whole process (materialize_call is a part of one)
+# assetloom only: the same command with its parse cache off, i.e. parsing every defs.yaml.
+NO_CACHE = " (no cache)"
+COLD_CELLS = tuple(cell + NO_CACHE for cell in COMMANDS)
 PYDANTIC_FLOOR = "pydantic floor"
 YAML_FLOOR = "yaml parse floor"
 FLOORS = ("python -c pass", "import", PYDANTIC_FLOOR, "--help")
@@ -80,8 +88,14 @@ def loom_parse_cache(env: dict[str, str]) -> str:
     return "off" if env.get(LOOM_NO_CACHE, "") not in ("", "0") else "on"
 
 
+def base_cell(cell: str) -> str:
+    """``load`` for ``load (no cache)``: the cell a cold-cache variant is measured like."""
+    return cell.removesuffix(NO_CACHE)
+
+
 def ratio_target(cell: str, size: int | None) -> float | None:
-    """The minimum Dagster/assetloom time ratio the issue asks for, if any."""
+    """The minimum Dagster/assetloom time ratio the issue asks for, if any (cold cells too)."""
+    cell = base_cell(cell)
     if size is None:
         return None
     if cell in _RATIO_TARGETS_FROM_1000 and size >= 1000:
@@ -471,9 +485,14 @@ def measure_size(
     warmup: bool,
     floor_repeats: int = 1,
     expected: dict[str, int] | None = None,
+    cold: bool = False,
 ) -> list[CellResult]:
+    """Every cell at one size; with ``cold`` (assetloom only) each YAML-reading command is
+    measured a second time, right after its warm run, with the parse cache off."""
     root = fw.project_root(size_dir)
     env = fw.env_for(root)
+    # The cache is off in this environment: it neither reads nor writes the warm runs' cache.
+    cold_env = {**env, LOOM_NO_CACHE: "1"} if cold and fw.name == "assetloom" else None
     py = str(fw.python)
     load_argv = [py, "-c", _LOAD[fw.name], str(root)]
     cli = str(fw.bin_dir / fw.cli)
@@ -487,7 +506,19 @@ def measure_size(
         if yaml_floor_argv:
             shapes.append(yaml_floor_argv)
         warm_up(fw, shapes, cwd=root, env=env, timeout=timeout)
+        if cold_env is not None:
+            warm_up(fw, shapes[: 1 + len(_CLI)], cwd=root, env=cold_env, timeout=timeout)
     results = []
+
+    def timed(cell: str, argv: list[str], **kwargs: Any) -> None:
+        """The cell, then (with ``cold``) its cold-cache variant, measured the same way."""
+        options = {"cwd": root, "repeats": repeats, "expected": expected, "timeout": timeout}
+        options.update(kwargs)
+        results.append(measure(fw, cell, size, argv, env=env, **options))
+        if cold_env is not None:
+            options.pop("call_cell", None)  # the materialize call parses nothing
+            results.append(measure(fw, cell + NO_CACHE, size, argv, env=cold_env, **options))
+
     if yaml_floor_argv:
         results.append(
             measure(
@@ -502,53 +533,19 @@ def measure_size(
                 expected=expected,
             )
         )
-    results += [
-        measure(
-            fw,
-            "load",
-            size,
-            load_argv,
-            cwd=root,
-            env=env,
-            repeats=repeats,
-            timeout=timeout,
-            expected=expected,
-        )
-    ]
+    timed("load", load_argv)
     for cell, args in _CLI.items():
-        results.append(
-            measure(
-                fw,
-                cell,
-                size,
-                [cli, *args],
-                cwd=root,
-                env=env,
-                repeats=repeats,
-                timeout=timeout,
-                check_json=cell == "list_defs",
-                expected=expected,
-            )
-        )
+        timed(cell, [cli, *args], check_json=cell == "list_defs")
     call = CellResult(fw.name, "materialize_call", size)
     if skip_materialize:
         mat = CellResult(fw.name, "materialize", size, status="skipped", detail=skip_materialize)
         call.status, call.detail = mat.status, mat.detail
         print(_progress(mat), file=sys.stderr, flush=True)
+        results.append(mat)
     else:
-        mat = measure(
-            fw,
-            "materialize",
-            size,
-            [py, "-c", _MATERIALIZE[fw.name], str(root)],
-            cwd=root,
-            env=env,
-            repeats=repeats,
-            timeout=materialize_limit,
-            call_cell=call,
-            expected=expected,
-        )
-    results += [mat, call]
+        materialize_argv = [py, "-c", _MATERIALIZE[fw.name], str(root)]
+        timed("materialize", materialize_argv, timeout=materialize_limit, call_cell=call)
+    results.append(call)
     return results
 
 
@@ -699,45 +696,58 @@ def _targets_list(by_key: dict[Any, CellResult], sizes: list[int]) -> list[str]:
 
 # Which nested floor row bounds each assetloom cell from below (see "Where the time goes").
 _FLOOR_CHAIN = ("python -c pass", PYDANTIC_FLOOR, YAML_FLOOR)
-_CELL_FLOOR = dict.fromkeys(("import", "--help"), "python -c pass") | dict.fromkeys(
-    COMMANDS, YAML_FLOOR
-)
+
+
+def cell_floor(cell: str, parse_cache: str) -> str:
+    """The floor row of an assetloom cell. Commands load components (pydantic models); only
+    those that parse the YAML (cold cells, or every cell when the cache is off) are bounded by
+    the YAML parse floor, since a warm cache hands back parsed files."""
+    if cell in ("import", "--help"):
+        return "python -c pass"
+    if cell.endswith(NO_CACHE) or parse_cache == "off":
+        return YAML_FLOOR
+    return PYDANTIC_FLOOR
 
 
 def _floor_section(
     by_key: dict[Any, CellResult], sizes: list[int], *, parse_cache: str
 ) -> list[str]:
-    cached = (
-        " With the parse cache on, assetloom's commands reuse the parsed files instead of "
-        "parsing them, so for them the YAML share is what a cold cache costs at least, not "
-        "what this run paid."
-        if parse_cache == "on"
-        else ""
-    )
+    if parse_cache == "on":
+        which = (
+            " The parse cache decides which floor applies: a plain cell (warm cache) gets "
+            "parsed files back instead of parsing them, so its floor stops at the pydantic "
+            "floor; a `(no cache)` cell parses every defs.yaml, so the YAML parse floor bounds "
+            "it, and that is where the YAML parse share is paid."
+        )
+    else:
+        which = (
+            f" The parse cache was off for every cell (`{LOOM_NO_CACHE}=1`), so every command "
+            "parses every defs.yaml and is bounded by the YAML parse floor."
+        )
     lines = [
         "",
         "## Where the time goes",
         "",
         "Floor = the median time of a fresh python doing only what the cell cannot avoid: "
         "starting (`python -c pass`), plus importing pydantic and defining one model "
-        "(`pydantic floor`; every component module does that) and pulling every event of every "
-        "defs.yaml from ruamel's C parser (`yaml parse floor`, which does the pydantic floor's "
-        "work first) for the commands, which all load components and read the YAML; each share "
-        "below is the difference of two of those nested medians, and above floor = time - floor "
+        "(`pydantic floor`; every component module does that), plus pulling every event of "
+        "every defs.yaml from ruamel's C parser (`yaml parse floor`, which does the pydantic "
+        "floor's work first) for the commands that parse the YAML; each share below is the "
+        "difference of two of those nested medians, and above floor = time - floor "
         "(`materialize_call` runs inside a process, so it has no such floor and is left out)."
-        + cached,
+        + which,
         "",
         "| cell | size | time s | python start | + pydantic | + YAML parse | floor s "
         "| above floor s | time / floor |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     rows: list[tuple[str, int | None]] = [("import", None), ("--help", None)]
-    rows += [(cell, size) for size in sizes for cell in COMMANDS]
+    rows += [(c, size) for size in sizes for cell in COMMANDS for c in (cell, cell + NO_CACHE)]
     for cell, size in rows:
         result = by_key.get(("assetloom", cell, size))
         if result is None:
             continue
-        chain = _FLOOR_CHAIN[: _FLOOR_CHAIN.index(_CELL_FLOOR[cell]) + 1]
+        chain = _FLOOR_CHAIN[: _FLOOR_CHAIN.index(cell_floor(cell, parse_cache)) + 1]
         medians = [_median(by_key, row, size if row == YAML_FLOOR else None) for row in chain]
         shares = ["", "", ""]
         previous = 0.0
@@ -753,6 +763,53 @@ def _floor_section(
             f"| {cell} | {'-' if size is None else size} | {_status_text(result)} "
             f"| {' | '.join(shares)} | {_fmt_s(floor)} | {above} | {ratio} |"
         )
+    return lines
+
+
+def _ratio_row(
+    by_key: dict[Any, CellResult], cell: str, size: int | None, *, dagster_cell: str
+) -> tuple[str, str, str, str, str]:
+    """assetloom s, dagster s, ratio, target, met for one row of a comparison table."""
+    ours, theirs = (
+        by_key.get(("assetloom", cell, size)),
+        by_key.get(("dagster", dagster_cell, size)),
+    )
+    ratio = _ratio(ours, theirs)
+    target = ratio_target(cell, size)
+    met = "" if target is None else ("-" if ratio is None else _mark(ratio >= target))
+    return (
+        _status_text(ours),
+        _status_text(theirs),
+        "-" if ratio is None else f"{ratio:.1f}x",
+        "" if target is None else f"≥{target:g}x",
+        met,
+    )
+
+
+def _cold_section(
+    by_key: dict[Any, CellResult], sizes: list[int], *, parse_cache: str, cold: bool
+) -> list[str]:
+    """assetloom with its parse cache off against the same Dagster runs."""
+    lines = ["", "## Without the parse cache", ""]
+    if parse_cache == "off":
+        return [*lines, f"The table above already is (`{LOOM_NO_CACHE}=1` was set for the run)."]
+    rows = [(cell, size) for size in sizes for cell in COMMANDS]
+    rows = [(c, n) for c, n in rows if ("assetloom", c + NO_CACHE, n) in by_key]
+    if not rows:
+        reason = "`--no-cold`" if not cold else "no assetloom cold-cache cells"
+        return [*lines, f"Not measured in this run ({reason})."]
+    lines += [
+        "The table above is assetloom with its parse cache warm, as from a user's second "
+        "command on; here each assetloom process runs with "
+        f"`{LOOM_NO_CACHE}=1` and parses every defs.yaml, as after a fresh checkout or an edit "
+        "of every file (Dagster parses every time, so its column is the one above).",
+        "",
+        "| cell | size | assetloom s (no cache) | dagster s | ratio | target | met |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for cell, size in rows:
+        cells = _ratio_row(by_key, cell + NO_CACHE, size, dagster_cell=cell)
+        lines.append(f"| {cell} | {size} | {' | '.join(cells)} |")
     return lines
 
 
@@ -789,14 +846,16 @@ def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
         "Processes write and use bytecode (`PYTHONDONTWRITEBYTECODE` is not passed on)"
         + (
             "; before timing, an untimed warm-up compiles assetloom's package and each generated "
-            "project and runs each command shape once (materialize excepted)."
+            "project and runs each command shape once (materialize excepted; for the "
+            "`(no cache)` cells also once with the cache off)."
             if args.get("warmup", True)
             else "; this run had no warm-up (`--no-warmup`), so first samples may compile."
         ),
         (
             "assetloom's on-disk parse cache (`<project>/.loom/cache`) is on, as for a user, and "
-            "the warm-up fills it: timed assetloom commands reuse the parsed defs.yaml files "
-            f"(`{LOOM_NO_CACHE}=1` in the environment times cold parsing)."
+            "the warm-up fills it: in the table below, timed assetloom commands reuse the parsed "
+            'defs.yaml files; "Without the parse cache" has the same commands with '
+            f"`{LOOM_NO_CACHE}=1`, parsing every file."
             if parse_cache == "on"
             else f"assetloom's parse cache is off (`{LOOM_NO_CACHE}=1`): every timed command "
             "parses every defs.yaml."
@@ -812,17 +871,14 @@ def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
         ours, theirs = by_key.get(("assetloom", cell, size)), by_key.get(("dagster", cell, size))
         if ours is None and theirs is None:
             continue
-        ratio = _ratio(ours, theirs)
-        target = ratio_target(cell, size)
-        met = "" if target is None else ("-" if ratio is None else _mark(ratio >= target))
+        cells = _ratio_row(by_key, cell, size, dagster_cell=cell)
         lines.append(
-            f"| {cell} | {'-' if size is None else size} | {_status_text(ours)} "
-            f"| {_status_text(theirs)} | {'-' if ratio is None else f'{ratio:.1f}x'} "
-            f"| {'' if target is None else f'≥{target:g}x'} | {met} "
+            f"| {cell} | {'-' if size is None else size} | {' | '.join(cells)} "
             f"| {_fmt_mib(ours.median_mib if ours else None)} "
             f"| {_fmt_mib(theirs.median_mib if theirs else None)} |"
         )
     lines += _targets_list(by_key, sizes)
+    lines += _cold_section(by_key, sizes, parse_cache=parse_cache, cold=args.get("cold", True))
     lines += _floor_section(by_key, sizes, parse_cache=parse_cache)
     problems = [r for r in results if r.status in {"error", "timeout"}]
     if problems:
@@ -878,6 +934,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--dagster-venv", type=Path, default=dagster_env.DEFAULT_VENV)
     parser.add_argument(
+        "--no-cold",
+        action="store_true",
+        help=f"skip the cold-cache variants of assetloom's cells ({LOOM_NO_CACHE}=1)",
+    )
+    parser.add_argument(
         "--no-warmup",
         action="store_true",
         help="skip the untimed warm-up (compileall, one run of each command shape)",
@@ -897,6 +958,9 @@ def main(argv: list[str] | None = None) -> Path:
         frameworks.append(assetloom_framework())
     if args.only in {"dagster", "both"}:
         frameworks.append(dagster_framework(args.dagster_venv, args.work / "dagster-home"))
+    parse_cache = loom_parse_cache(dict(os.environ))
+    # With the cache already off every cell is cold: the variants would measure the same thing.
+    cold = not args.no_cold and parse_cache == "on"
     report: dict[str, Any] = {
         "date": dt.date.today().isoformat(),
         "started": dt.datetime.now().isoformat(timespec="seconds"),
@@ -912,7 +976,8 @@ def main(argv: list[str] | None = None) -> Path:
             "timeout": args.timeout,
             "floor_repeats": args.help_repeats,
             "warmup": not args.no_warmup,
-            "loom_parse_cache": loom_parse_cache(dict(os.environ)),
+            "loom_parse_cache": parse_cache,
+            "cold": cold,
         },
     }
     results: list[CellResult] = []
@@ -951,6 +1016,7 @@ def main(argv: list[str] | None = None) -> Path:
                     "materialized": len(spec.asset_keys),
                     "yaml_files": len(spec.folders),
                 },
+                cold=cold,
             )
             if fw.name == "dagster":
                 mat = next(c for c in cells if c.cell == "materialize")
