@@ -92,6 +92,25 @@ def test_a_corrupt_or_foreign_cache_file_is_a_miss(tmp_path: Path) -> None:
         assert document.value["type"] == "components.etl.EtlTables"
 
 
+def test_a_cache_written_by_another_version_of_the_parser_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = _write(tmp_path)
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "p", cache)
+    cache.save()
+
+    monkeypatch.setattr("assetloom.components.parse_cache._parser_stamp", lambda: (0, 0))
+    yaml_source._PARSED.clear()
+    parsed: list[str] = []
+    real = yaml_source._decode_and_parse
+    monkeypatch.setattr(
+        yaml_source, "_decode_and_parse", lambda *a: parsed.append("again") or real(*a)
+    )
+    read_yaml_documents(file, "p", _fresh_cache(tmp_path))
+    assert parsed == ["again"]
+
+
 def test_a_cache_that_cannot_be_written_is_not_an_error(tmp_path: Path) -> None:
     file = _write(tmp_path)
     (tmp_path / ".loom").write_text("a file where the folder would go")

@@ -17,13 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
+from assetloom.components import yaml_source
 from assetloom.components.yaml_source import PositionMap, YamlDocument
 
 __all__ = ["ParseCache", "parse_cache_for"]
 
 # Bump when the shape of a cached document changes.
 _FORMAT: Final = 1
-_HEADER: Final = (_FORMAT, marshal.version, sys.version_info[:2])
 DISABLE_VARIABLE: Final = "LOOM_NO_CACHE"
 
 Entry = tuple[str, bytes, tuple[tuple[Any, ...], ...]]
@@ -74,7 +74,7 @@ class ParseCache:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             scratch = self.file.with_name(f"{self.file.name}.{os.getpid()}.tmp")
-            scratch.write_bytes(marshal.dumps((_HEADER, kept)))
+            scratch.write_bytes(marshal.dumps((_header(), kept)))
             os.replace(scratch, self.file)
         except OSError:
             return
@@ -105,9 +105,20 @@ def _read(file: Path) -> dict[str, Entry]:
         header, entries = marshal.loads(file.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
         return {}
-    if header != _HEADER or not isinstance(entries, dict):
+    if header != _header() or not isinstance(entries, dict):
         return {}
     return entries
+
+
+def _header() -> tuple[Any, ...]:
+    """What a cache file must have been written by: this format, marshal and Python, and
+    this very parser (its file's size and mtime change with any edit or upgrade)."""
+    return (_FORMAT, marshal.version, sys.version_info[:2], _parser_stamp())
+
+
+def _parser_stamp() -> tuple[int, int]:
+    stat = os.stat(yaml_source.__file__)
+    return stat.st_size, stat.st_mtime_ns
 
 
 def _digest(data: bytes) -> bytes:
