@@ -21,7 +21,7 @@ def check_defs_command(strict: bool) -> None:
     from assetloom.components.loader import DefsLoader
 
     project = current_project()
-    reports = check_files(project, defs_files(project))
+    reports = check_files(project, defs_files(project), keep_parsed=True)
     problems = [p for r in reports for p in r.problems]
     print_problems(project, problems)  # with code frames: the more precise report
     reported = {p.path for p in problems}

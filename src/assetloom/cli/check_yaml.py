@@ -56,15 +56,18 @@ def print_problems(project: Project, problems: Iterable[Problem]) -> None:
             click.echo(frame)
 
 
-def check_files(project: Project, files: Iterable[Path]) -> list[FileReport]:
-    """Check ``files``; the registry and the compiled validator are shared by all of them."""
+def check_files(
+    project: Project, files: Iterable[Path], *, keep_parsed: bool = False
+) -> list[FileReport]:
+    """Check ``files``; the registry and the compiled validator are shared by all of them.
+    ``keep_parsed``: keep the parsed documents in memory for a load that follows."""
     from assetloom.components.registry import ComponentRegistry
     from assetloom.schema.validate import DefsValidator
 
     files = list(files)
     if not files:
         return []
-    validator = DefsValidator(ComponentRegistry(project))
+    validator = DefsValidator(ComponentRegistry(project), keep_parsed=keep_parsed)
     reports = [validator.check_file(file) for file in files]
     validator.parse_cache.save()
     return reports

@@ -23,11 +23,14 @@ from assetloom.components.yaml_source import PositionMap, YamlDocument
 __all__ = ["ParseCache", "parse_cache_for"]
 
 # Bump when the shape of a cached document changes.
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 DISABLE_VARIABLE: Final = "LOOM_NO_CACHE"
 
-Entry = tuple[str, bytes, tuple[tuple[Any, ...], ...]]
-"""(display path, digest of the bytes, documents as plain tuples)"""
+Entry = tuple[str, bytes, bytes]
+"""(display path, digest of the file's bytes, its documents marshalled on their own)
+
+Each entry's documents stay marshalled until asked for, so reading the cache file costs a
+few MiB of bytes objects, not the values and positions of every file in the project."""
 
 
 class ParseCache:
@@ -48,17 +51,16 @@ class ParseCache:
         if entry is None or entry[0] != display_path or entry[1] != _digest(data):
             return None
         self._used[key] = entry
-        return [_document(display_path, packed) for packed in entry[2]]
+        return [_document(display_path, packed) for packed in marshal.loads(entry[2])]
 
     def put(self, file: Path, display_path: str, data: bytes, docs: list[YamlDocument]) -> None:
         if self.file is None:
             return
-        packed = tuple(_packed(document) for document in docs)
-        try:
-            marshal.dumps(packed)  # only plain data goes in; anything else is not cached
+        try:  # only plain data goes in; anything else is not cached
+            blob = marshal.dumps(tuple(_packed(document) for document in docs))
         except ValueError:
             return
-        self._used[str(file)] = (display_path, _digest(data), packed)
+        self._used[str(file)] = (display_path, _digest(data), blob)
         self._dirty = True
 
     def save(self) -> None:

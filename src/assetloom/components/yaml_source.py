@@ -139,14 +139,15 @@ def parse_yaml_documents(text: str, path: str) -> list[YamlDocument]:
 
 
 def read_yaml_documents(
-    file: Path, display_path: str, cache: ParseCache | None = None
+    file: Path, display_path: str, cache: ParseCache | None = None, *, keep: bool = True
 ) -> list[YamlDocument]:
     """Read ``file`` as UTF-8 and parse it; ``OSError`` is left to the caller.
 
     A file whose bytes were parsed before in this process is not parsed again (`loom check
     defs` checks the schemas, then loads: both read every file). The documents are shared,
-    so their values must not be mutated. With a ``cache``, bytes parsed by an earlier process
-    are not parsed again either."""
+    so their values must not be mutated (``keep=False``: not kept for later, which a check
+    that only streams through the files does not need). With a ``cache``, bytes parsed by an
+    earlier process are not parsed again either."""
     data = file.read_bytes()
     cache_key = (display_path, data)
     cached = _PARSED.get(cache_key)
@@ -157,7 +158,8 @@ def read_yaml_documents(
         documents = _decode_and_parse(data, display_path)
         if cache is not None:
             cache.put(file, display_path, data, documents)
-    _PARSED[cache_key] = tuple(documents)
+    if keep:
+        _PARSED[cache_key] = tuple(documents)
     return documents
 
 

@@ -101,8 +101,15 @@ def compile_validator(schema: dict[str, Any]) -> Validator:
 class DefsValidator:
     """Checks ``defs.yaml`` files of one project against its component schemas."""
 
-    def __init__(self, registry: ComponentRegistry, schemas: SchemaSet | None = None) -> None:
+    def __init__(
+        self,
+        registry: ComponentRegistry,
+        schemas: SchemaSet | None = None,
+        *,
+        keep_parsed: bool = False,
+    ) -> None:
         self.registry = registry
+        self.keep_parsed = keep_parsed
         self.project = registry.project
         self._given_schemas = schemas
         self.parse_cache = parse_cache_for(self.project.storage_dir)
@@ -121,7 +128,9 @@ class DefsValidator:
     def check_file(self, file: Path) -> FileReport:
         display = self.project.relative(file)
         try:
-            documents = read_yaml_documents(file, display, self.parse_cache)
+            documents = read_yaml_documents(
+                file, display, self.parse_cache, keep=self.keep_parsed
+            )
         except YamlSyntaxError as error:
             return FileReport(display, 0, (Problem.from_error(error),))
         except OSError as error:
