@@ -34,7 +34,6 @@ if TYPE_CHECKING:
         definitions,
         template_var,
     )
-    from assetloom.components.loader import load_from_defs_folder
     from assetloom.components.resolvable import (
         Model,
         ResolutionContext,
@@ -48,6 +47,7 @@ if TYPE_CHECKING:
     from assetloom.execution.io_managers import FilesystemIOManager, InMemoryIOManager, IOManager
     from assetloom.execution.materialize import materialize
     from assetloom.execution.result import AssetOutcome, ExecuteInProcessResult
+    from assetloom.loading.walk import load_from_defs_folder
     from assetloom.resources import ConfigurableResource
     from assetloom.warehouse import DuckDBResource
 
@@ -75,7 +75,7 @@ _HOMES = {
         "definitions",
         "template_var",
     ],
-    "assetloom.components.loader": ["load_from_defs_folder"],
+    "assetloom.loading.walk": ["load_from_defs_folder"],
     "assetloom.components.resolved_types": ["ResolvedAssetKey", "ResolvedAssetSpec"],
     "assetloom.components.resolvable": ["Model", "Resolvable", "ResolutionContext", "Resolver"],
     "assetloom.defs": ["Definitions"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import assetloom as dg
-from tests.components.conftest import WriteProject, load, load_errors, parents
+from tests.projects import WriteProject, load, load_errors, parents
 
 
 def test_scripts_run_in_the_folder_and_their_exit_code_decides(project: WriteProject) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import assetloom as dg
-from tests.components.conftest import WriteProject, load, load_errors, parents
+from tests.projects import WriteProject, load, load_errors, parents
 
 duckdb = pytest.importorskip("duckdb")
 

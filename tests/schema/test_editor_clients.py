@@ -17,7 +17,7 @@ from typing import IO, Any
 
 import pytest
 
-from assetloom.components.registry import ComponentRegistry
+from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
 from assetloom.schema.generate import SchemaSet
 

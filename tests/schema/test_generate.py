@@ -10,8 +10,8 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from assetloom.components.component import Component
-from assetloom.components.registry import ComponentRegistry
 from assetloom.components.resolvable import Model, Resolvable, Resolver
+from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
 from assetloom.schema.generate import DEFS_SCHEMA_FILE, DRAFT, SchemaSet
 

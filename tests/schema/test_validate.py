@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assetloom.components.registry import ComponentRegistry
+from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
 from assetloom.schema.validate import DefsValidator, Problem
 

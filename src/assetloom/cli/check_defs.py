@@ -18,7 +18,7 @@ from assetloom.graph.lint import likely_typo_deps
 def check_defs_command(strict: bool) -> None:
     """Load every definition and check the asset graph."""
     from assetloom.cli.check_yaml import check_files, defs_files, print_problems
-    from assetloom.components.loader import DefsLoader
+    from assetloom.loading.walk import DefsLoader
 
     project = current_project()
     reports = check_files(project, defs_files(project), keep_parsed=True)

@@ -61,7 +61,7 @@ def check_files(
 ) -> list[FileReport]:
     """Check ``files``; the registry and the compiled validator are shared by all of them.
     ``keep_parsed``: keep the parsed documents in memory for a load that follows."""
-    from assetloom.components.registry import ComponentRegistry
+    from assetloom.loading.registry import ComponentRegistry
     from assetloom.schema.validate import DefsValidator
 
     files = list(files)

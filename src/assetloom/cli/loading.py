@@ -13,7 +13,7 @@ from assetloom.project import Project
 def load_project_definitions() -> tuple[Project, Definitions]:
     """The project and its definitions; on failure print every error and exit 1."""
     project = current_project()
-    from assetloom.components.loader import DefsLoader
+    from assetloom.loading.walk import DefsLoader
 
     try:
         return project, DefsLoader(project).load()

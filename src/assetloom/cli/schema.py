@@ -55,7 +55,7 @@ def schema_command(check: bool) -> None:
 
 def generate_files(project: Project) -> dict[str, str]:
     """``{file name: text}`` of every schema the project's types produce."""
-    from assetloom.components.registry import ComponentRegistry
+    from assetloom.loading.registry import ComponentRegistry
     from assetloom.schema.generate import SchemaSet
 
     return SchemaSet.for_registry(ComponentRegistry(project)).files()

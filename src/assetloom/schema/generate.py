@@ -25,8 +25,8 @@ from typing import Any, Final
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from assetloom.components.document import DefsDocument
 from assetloom.components.resolvable import yaml_model_for
+from assetloom.loading.envelope import DefsDocument
 
 __all__ = [
     "DEFS_SCHEMA_FILE",
@@ -118,7 +118,7 @@ class SchemaSet:
 
     @classmethod
     def for_registry(cls, registry: Any) -> SchemaSet:
-        """Every type a :class:`~assetloom.components.registry.ComponentRegistry` knows:
+        """Every type a :class:`~assetloom.loading.registry.ComponentRegistry` knows:
         the project's ``components/`` classes, built-ins and registered short names."""
         names: dict[str, type] = dict(registry.short_names())
         for module_name, component in registry.project_components():

@@ -23,11 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from pydantic import ValidationError as ValidationError_
 
-from assetloom.components.document import DefsDocument
-from assetloom.components.parse_cache import parse_cache_for
 from assetloom.components.resolvable import render_path, yaml_model_for
-from assetloom.components.templating import has_templates
-from assetloom.components.yaml_source import YamlDocument, read_yaml_documents
 from assetloom.errors import (
     ComponentLoadError,
     LoomError,
@@ -36,13 +32,17 @@ from assetloom.errors import (
     YamlSyntaxError,
     did_you_mean,
 )
+from assetloom.loading.envelope import DefsDocument
 from assetloom.schema.generate import SchemaSet, is_template_branch
+from assetloom.templating.environment import has_templates
+from assetloom.yaml.parse_cache import parse_cache_for
+from assetloom.yaml.source import YamlDocument, read_yaml_documents
 
 if TYPE_CHECKING:
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
-    from assetloom.components.registry import ComponentRegistry
+    from assetloom.loading.registry import ComponentRegistry
 
 __all__ = ["DefsValidator", "FileReport", "Problem", "compile_validator"]
 

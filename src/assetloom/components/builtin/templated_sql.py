@@ -90,6 +90,6 @@ class TemplatedSqlComponent(Component, Model, Resolvable):
 
 
 def _render_sql(file: Path, variables: dict[str, Any]) -> str:
-    from assetloom.components.templating import render_text
+    from assetloom.templating.environment import render_text
 
     return render_text(file.read_text(encoding="utf-8"), variables)

@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from assetloom.components.yaml_source import (
+from assetloom.errors import SourceLocation, YamlSyntaxError
+from assetloom.yaml.source import (
     YamlDocument,
     parse_yaml_documents,
     read_yaml_documents,
 )
-from assetloom.errors import SourceLocation, YamlSyntaxError
 
 PATH = "defs/etl/defs.yaml"
 

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any, Final
 
-from assetloom.components import yaml_source
-from assetloom.components.yaml_source import PositionMap, YamlDocument
+from assetloom.yaml import source as yaml_source
+from assetloom.yaml.source import PositionMap, YamlDocument
 
 __all__ = ["ParseCache", "parse_cache_for"]
 

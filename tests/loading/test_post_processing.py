@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.components.conftest import WriteProject, load, load_errors
+from tests.projects import WriteProject, load, load_errors
 
 COMPONENT = '''
 import assetloom as dg

@@ -1,9 +1,11 @@
-"""Fixture projects written as real folders, and helpers to load them in this process."""
+"""Fixture projects written as real folders, and helpers to load them in this process.
+
+The ``project`` fixture lives in ``tests/conftest.py``; tests import the helpers from here."""
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,13 +25,6 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
         file.write_text(textwrap.dedent(text).removeprefix("\n"), encoding="utf-8")
     (root / "defs").mkdir(exist_ok=True)
     return root
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Iterator[WriteProject]:
-    root = tmp_path / "proj"
-    root.mkdir()
-    return lambda files: write_files(root, files)
 
 
 def load(root: Path) -> dg.Definitions:

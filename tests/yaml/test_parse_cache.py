@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from assetloom.components import yaml_source
-from assetloom.components.parse_cache import ParseCache, parse_cache_for
-from assetloom.components.yaml_source import read_yaml_documents
+from assetloom.yaml import source as yaml_source
+from assetloom.yaml.parse_cache import ParseCache, parse_cache_for
+from assetloom.yaml.source import read_yaml_documents
 
 TEXT = """\
 type: components.etl.EtlTables
@@ -100,7 +100,7 @@ def test_a_cache_written_by_another_version_of_the_parser_is_a_miss(
     read_yaml_documents(file, "p", cache)
     cache.save()
 
-    monkeypatch.setattr("assetloom.components.parse_cache._parser_stamp", lambda: (0, 0))
+    monkeypatch.setattr("assetloom.yaml.parse_cache._parser_stamp", lambda: (0, 0))
     yaml_source._PARSED.clear()
     parsed: list[str] = []
     real = yaml_source._decode_and_parse
@@ -139,7 +139,7 @@ def test_no_cache_when_loom_no_cache_is_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LOOM_NO_CACHE", "1")
-    monkeypatch.setattr("assetloom.components.parse_cache._CACHES", {})
+    monkeypatch.setattr("assetloom.yaml.parse_cache._CACHES", {})
     cache = parse_cache_for(tmp_path / ".loom")
     read_yaml_documents(_write(tmp_path), "p", cache)
     cache.save()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.components.conftest import WriteProject, load, load_errors, parents
+from tests.projects import WriteProject, load, load_errors, parents
 
 COMPONENT = '''
 import assetloom as dg

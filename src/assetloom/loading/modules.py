@@ -18,9 +18,9 @@ from assetloom.components.component import (
     call_with_optional_context,
     is_marked,
 )
-from assetloom.components.registry import import_file, user_frame
 from assetloom.defs import Definitions
 from assetloom.errors import ComponentLoadError, DefsDocumentError, SourceLocation
+from assetloom.loading.registry import import_file, user_frame
 
 
 def import_defs_module(file: Path, project_root: Path) -> ModuleType:

@@ -9,15 +9,15 @@ from typing import Any
 
 import pytest
 
-from assetloom.components import templating
-from assetloom.components.templating import (
+from assetloom.errors import SourceLocation, TemplateError
+from assetloom.templating import environment as templating
+from assetloom.templating.environment import (
     TemplateScope,
     env_accessor,
     has_templates,
     render_tree,
 )
-from assetloom.components.yaml_source import PositionMap, parse_yaml_documents
-from assetloom.errors import SourceLocation, TemplateError
+from assetloom.yaml.source import PositionMap, parse_yaml_documents
 
 PATH = "defs/etl/defs.yaml"
 
@@ -414,8 +414,8 @@ def test_jinja2_is_imported_only_when_a_template_is_rendered() -> None:
     code = """
 import sys
 import assetloom
-from assetloom.components.templating import TemplateScope, has_templates, render_tree
-from assetloom.components.yaml_source import parse_yaml_documents
+from assetloom.templating.environment import TemplateScope, has_templates, render_tree
+from assetloom.yaml.source import parse_yaml_documents
 
 document = parse_yaml_documents("a: [plain, text]\\nb: '{{ x }}'\\n", "f.yaml")[0]
 scope = TemplateScope({"x": 1})

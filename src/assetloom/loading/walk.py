@@ -18,24 +18,24 @@ from typing import TypeVar
 
 from assetloom.components.builtin.defs_folder import DefsFolderComponent
 from assetloom.components.component import ComponentLoadContext
-from assetloom.components.document_loader import (
+from assetloom.defs import Definitions, validated_once
+from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
+from assetloom.loading.modules import (
+    component_instances,
+    definitions_in_module,
+    import_defs_module,
+)
+from assetloom.loading.pipeline import (
     LoadedComponent,
     build,
     instantiate,
     run_build_defs,
 )
-from assetloom.components.module_loader import (
-    component_instances,
-    definitions_in_module,
-    import_defs_module,
-)
-from assetloom.components.parse_cache import parse_cache_for
-from assetloom.components.post_processing import apply_rules
-from assetloom.components.registry import ComponentRegistry
-from assetloom.components.yaml_source import read_yaml_documents
-from assetloom.defs import Definitions, validated_once
-from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
+from assetloom.loading.post_processing import apply_rules
+from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
+from assetloom.yaml.parse_cache import parse_cache_for
+from assetloom.yaml.source import read_yaml_documents
 
 DEFS_FILE = "defs.yaml"
 COMPONENT_MODULE = "component.py"

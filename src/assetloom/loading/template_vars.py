@@ -15,9 +15,9 @@ from assetloom.components.component import (
     call_with_optional_context,
     is_marked,
 )
-from assetloom.components.registry import ComponentRegistry
-from assetloom.components.templating import TemplateScope, env_accessor
 from assetloom.errors import ComponentLoadError, SourceLocation, TemplateError
+from assetloom.loading.registry import ComponentRegistry
+from assetloom.templating.environment import TemplateScope, env_accessor
 
 
 def template_scope(

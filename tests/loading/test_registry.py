@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from assetloom.components.builtin import DefsFolderComponent, TemplatedSqlComponent
-from assetloom.components.registry import ComponentRegistry
 from assetloom.errors import SourceLocation, UnknownComponentTypeError
+from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
-from tests.components.conftest import WriteProject, load, load_errors, write_files
+from tests.projects import WriteProject, load, load_errors, write_files
 
 HERE = SourceLocation("defs/x/defs.yaml", 1, 7)
 

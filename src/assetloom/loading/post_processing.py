@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from assetloom.assets.spec import AssetSpec
-from assetloom.components.document import PostProcessingRule
 from assetloom.defs import Definitions
+from assetloom.loading.envelope import PostProcessingRule
 
 MERGED_ATTRIBUTES = ("metadata", "tags")
 

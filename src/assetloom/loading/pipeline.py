@@ -15,14 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from assetloom.components.component import Component, ComponentLoadContext
-from assetloom.components.document import DefsDocument
-from assetloom.components.post_processing import apply_rules
-from assetloom.components.registry import ComponentRegistry, user_frame
 from assetloom.components.resolvable import ResolutionContext, resolve_attributes
-from assetloom.components.template_vars import template_scope
-from assetloom.components.templating import has_templates, render_tree
-from assetloom.components.validation_errors import located_errors
-from assetloom.components.yaml_source import YamlDocument
 from assetloom.defs import Definitions
 from assetloom.errors import (
     ComponentLoadError,
@@ -32,6 +25,13 @@ from assetloom.errors import (
     RequirementError,
     SourceLocation,
 )
+from assetloom.loading.envelope import DefsDocument
+from assetloom.loading.post_processing import apply_rules
+from assetloom.loading.registry import ComponentRegistry, user_frame
+from assetloom.loading.template_vars import template_scope
+from assetloom.loading.validation_errors import located_errors
+from assetloom.templating.environment import has_templates, render_tree
+from assetloom.yaml.source import YamlDocument
 
 ITEM_NAME_FIELDS = ("name", "key", "asset_key")
 

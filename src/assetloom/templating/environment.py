@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Any, Final, final
 
-from assetloom.components.yaml_source import KeyPath, PositionMap
 from assetloom.errors import LoomError, SourceLocation, TemplateError, did_you_mean
+from assetloom.yaml.source import KeyPath, PositionMap
 
 __all__ = ["TemplateScope", "env_accessor", "has_templates", "render_text", "render_tree"]
 

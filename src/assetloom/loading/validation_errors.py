@@ -14,8 +14,8 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 
 from assetloom.components.resolvable import PathPart, render_path
-from assetloom.components.yaml_source import YamlDocument
 from assetloom.errors import DefsDocumentError, did_you_mean
+from assetloom.yaml.source import YamlDocument
 
 
 def located_errors(

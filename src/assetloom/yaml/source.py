@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
 from assetloom.errors import SourceLocation, YamlSyntaxError
 
 if TYPE_CHECKING:
-    from assetloom.components.parse_cache import ParseCache
+    from assetloom.yaml.parse_cache import ParseCache
 
 __all__ = [
     "KeyPath",
