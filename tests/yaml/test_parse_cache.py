@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -132,7 +133,7 @@ def test_entries_of_deleted_files_are_dropped_on_save(tmp_path: Path) -> None:
     yaml_source._PARSED.clear()
     read_yaml_documents(_write(tmp_path, TEXT + "# edited\n"), "kept", later)
     later.save()
-    assert set(_fresh_cache(tmp_path)._entries()) == {str(kept)}
+    assert set(_fresh_cache(tmp_path)._records()) == {bytes(kept)}
 
 
 def test_no_cache_when_loom_no_cache_is_set(
@@ -189,3 +190,123 @@ def test_loom_commands_fill_the_cache_and_see_edits(tmp_path: Path) -> None:
     assert run.stdout.strip() == "False", "a cache hit should not even import the parser"
     _write(tmp_path, TEXT.replace("name: orders", "name: shipments"))
     assert "shipments" in listed()
+
+
+def _cache_file(tmp_path: Path) -> Path:
+    return tmp_path / ".loom" / "cache" / "yaml.marshal"
+
+
+def _saved_cache(tmp_path: Path, text: str = TEXT) -> tuple[Path, bytes]:
+    """A project file and the bytes of a cache that holds its parse."""
+    file = _write(tmp_path, text)
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "p", cache)
+    cache.save()
+    yaml_source._PARSED.clear()
+    return file, _cache_file(tmp_path).read_bytes()
+
+
+def _parse_count(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    parsed: list[str] = []
+    real = yaml_source._decode_and_parse
+    monkeypatch.setattr(
+        yaml_source, "_decode_and_parse", lambda *a: parsed.append("parsed") or real(*a)
+    )
+    return parsed
+
+
+def test_a_record_with_one_damaged_byte_is_a_miss_not_a_wrong_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file, blob = _saved_cache(tmp_path)
+    at = blob.index(b"raw_orders")
+    _cache_file(tmp_path).write_bytes(blob[:at] + b"R" + blob[at + 1 :])
+    parsed = _parse_count(monkeypatch)
+
+    [document, _] = read_yaml_documents(file, "p", _fresh_cache(tmp_path))
+
+    assert document.value["attributes"]["etl_tables"][0]["deps"] == ["raw_orders"]
+    assert parsed == ["parsed"]
+
+
+def test_a_record_from_a_cache_of_older_bytes_is_a_miss(tmp_path: Path) -> None:
+    """Records spliced in from another cache verify, but were parsed from other bytes."""
+    _, old_blob = _saved_cache(tmp_path, TEXT.replace("raw_orders", "raw_orderz"))
+    file = _write(tmp_path)
+    _cache_file(tmp_path).write_bytes(old_blob)
+
+    [document, _] = read_yaml_documents(file, "p", _fresh_cache(tmp_path))
+
+    assert document.value["attributes"]["etl_tables"][0]["deps"] == ["raw_orders"]
+
+
+def test_a_damaged_cache_is_rewritten_whole_on_save(tmp_path: Path) -> None:
+    file, blob = _saved_cache(tmp_path)
+    _cache_file(tmp_path).write_bytes(blob[: len(blob) // 2])
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "p", cache)
+    cache.save()
+
+    assert _cache_file(tmp_path).read_bytes() == blob
+
+
+@pytest.mark.parametrize("kind", ["folder", "symlink", "fifo", "device"])
+def test_a_cache_path_that_is_not_a_regular_file_is_ignored_and_left_alone(
+    tmp_path: Path, kind: str
+) -> None:
+    file = _write(tmp_path)
+    cache_file = _cache_file(tmp_path)
+    cache_file.parent.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere.marshal"
+    if kind == "folder":
+        cache_file.mkdir()
+    elif kind == "symlink":
+        elsewhere.write_bytes(b"somebody else's file")
+        cache_file.symlink_to(elsewhere)
+    elif kind == "fifo":
+        os.mkfifo(cache_file)  # opening it to read would block forever
+    else:
+        cache_file.symlink_to("/dev/zero")  # reading it would never end
+
+    cache = _fresh_cache(tmp_path)
+    [document, _] = read_yaml_documents(file, "p", cache)
+    cache.save()
+
+    assert document.value["type"] == "components.etl.EtlTables"
+    assert cache_file.is_symlink() or not cache_file.is_file()
+    if kind == "symlink":
+        assert elsewhere.read_bytes() == b"somebody else's file"
+    assert sorted(p.name for p in cache_file.parent.iterdir()) == ["yaml.marshal"]
+
+
+def test_a_failed_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = _write(tmp_path)
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "p", cache)
+
+    def fail(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    cache.save()  # no exception
+
+    assert list(_cache_file(tmp_path).parent.iterdir()) == []
+
+
+def test_an_interrupted_write_leaves_no_temporary_file_and_still_interrupts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    file = _write(tmp_path)
+    cache = _fresh_cache(tmp_path)
+    read_yaml_documents(file, "p", cache)
+
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        cache.save()
+
+    assert list(_cache_file(tmp_path).parent.iterdir()) == []
