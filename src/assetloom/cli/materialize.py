@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from assetloom.cli.loading import load_project_definitions
-from assetloom.execution.executor import StepEvent
+from assetloom.execution.executors.in_process import StepEvent
 from assetloom.execution.result import AssetOutcome
 
 MARKS = {

@@ -11,8 +11,9 @@ from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
 from assetloom.defs import Definitions
 from assetloom.errors import AssetExecutionError
-from assetloom.execution.executor import InProcessExecutor, Observer, plan_steps
+from assetloom.execution.executors.in_process import InProcessExecutor, Observer
 from assetloom.execution.io_managers import InMemoryIOManager, IOManager
+from assetloom.execution.plan import plan_steps
 from assetloom.execution.result import ExecuteInProcessResult
 from assetloom.graph.asset_graph import AssetGraph
 
