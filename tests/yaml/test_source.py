@@ -149,14 +149,6 @@ def test_non_string_scalar_keys_keep_their_type() -> None:
     assert one("2: a\ntrue: b\nnull: c\n1.5: d\n").value == {2: "a", True: "b", None: "c", 1.5: "d"}
 
 
-def test_deeply_nested_values_do_not_hit_the_recursion_limit() -> None:
-    depth = 3000
-    value = one("[" * depth + "]" * depth).value
-    for _ in range(depth - 1):
-        value = value[0]
-    assert value == []
-
-
 # --- positions -----------------------------------------------------------------------------
 
 

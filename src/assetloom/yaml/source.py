@@ -9,6 +9,14 @@ strings, as in JSON. Anchors, aliases and ``<<`` merge keys work; an alias share
 object, and positions under an alias point into the anchored node. Empty documents (only
 comments, or a trailing ``---``) are skipped; ``YamlDocument.index`` still counts them, so it
 always matches the document's place in the file.
+
+Everything after the parser (templating, pydantic, jsonschema, the parse cache) walks values
+as trees, so a document is refused, at the offending node, when it is nested deeper than
+``MAX_DEPTH``, when its aliases would expand to more than ``MAX_ALIAS_EXPANSION`` values (a
+"billion laughs" bomb: shared here, but exponential for every later walk), or when an integer
+has more than ``MAX_INT_DIGITS`` digits (Python refuses to print one past 4,300). The checks
+cost nothing on the common path: depth is checked when a collection opens, expansion only at an
+alias, digits only in integers.
 """
 
 from __future__ import annotations
@@ -35,6 +43,10 @@ __all__ = [
 
 KeyPath: TypeAlias = tuple[Any, ...]
 """Mapping keys and list indices from the document root to a value."""
+
+MAX_DEPTH: Final = 100
+MAX_ALIAS_EXPANSION: Final = 100_000
+MAX_INT_DIGITS: Final = 1000
 
 # A position is one int: the 1-based line in the high bits, the 1-based column in the low bits.
 _COL_BITS: Final = 32
@@ -234,6 +246,11 @@ def _to_int(text: str) -> Any:
     base = _INT_BASES.get(digits[:2], 10)
     if base != 10:
         digits = digits[2:]
+    if len(digits) > MAX_INT_DIGITS:
+        raise _TooLarge(
+            f"an integer of {len(digits):,} digits is too large (at most {MAX_INT_DIGITS:,}); "
+            "quote it if it is meant as a string"
+        )
     try:
         return sign * int(digits, base)
     except ValueError:  # only separators, e.g. `0x_`
@@ -289,6 +306,14 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:") else tag
 
 
+class _TooLarge(Exception):
+    """A value past one of the limits; the composer adds where it is."""
+
+
+def _too_deep(detail: str = "") -> str:
+    return f"values are nested more than {MAX_DEPTH} levels deep{detail}"
+
+
 class _Frame:
     """A mapping or sequence whose end event has not come yet."""
 
@@ -342,7 +367,7 @@ def _build_documents(
 class _Composer:
     """Builds one document's value from its events, recording positions on the way."""
 
-    __slots__ = ("anchors", "keys", "links", "path", "values")
+    __slots__ = ("anchors", "expanded", "keys", "links", "measured", "path", "values")
 
     def __init__(self, path: str) -> None:
         self.path = path
@@ -350,6 +375,9 @@ class _Composer:
         self.keys: dict[KeyPath, int] = {}
         self.links: dict[KeyPath, KeyPath] = {}
         self.anchors: dict[str, tuple[Any, KeyPath]] = {}
+        # Values the aliases so far stand for, and each aliased collection's (size, height).
+        self.expanded = 0
+        self.measured: dict[int, tuple[int, int]] = {}
 
     def compose(self, next_event: Callable[[], Any]) -> Any:
         """The document's value, or ``_EMPTY`` for an empty document."""
@@ -358,80 +386,87 @@ class _Composer:
         stack: list[_Frame] = []
         parent: _Frame | None = None
         root: Any = _EMPTY
-        while True:
-            event = next_event()
-            kind = type(event)
-            if kind is map_end or kind is seq_end:
-                frame = stack.pop()
-                parent = stack[-1] if stack else None
-                if frame.merge is not None:
-                    self._merge(frame)
-                value, value_path = frame.container, frame.path
-                if frame.anchor is not None:
-                    self.anchors[frame.anchor] = (value, value_path)
-            elif kind is doc_end:
-                return root
-            else:
-                mark = event.start_mark
-                packed = ((mark.line + 1) << _COL_BITS) | (mark.column + 1)
-                if kind is scalar:
-                    if event.ctag is None:
-                        value = event.value
-                        if event.implicit[0]:
-                            if parent is None and value == "" and event.anchor is None:
-                                continue  # an empty document
-                            value = _resolve_plain(value)
-                    else:
-                        value = self._tagged(event, packed)
-                elif kind is alias:
-                    value, target = self._alias(event, packed)
-                elif kind is map_start or kind is seq_start:
-                    if parent is not None and parent.key is _NO_KEY:
-                        what = "mapping" if kind is map_start else "list"
-                        raise self._error(
-                            f"a mapping key must be a scalar (a string or number), not a {what}",
-                            packed,
-                        )
-                    if event.ctag is not None:
-                        self._check_collection_tag(event, kind is map_start, packed)
-                else:  # pragma: no cover - nothing else comes inside a document
-                    continue
-                if parent is None:
-                    value_path = ()
+        packed = 0
+        try:
+            while True:
+                event = next_event()
+                kind = type(event)
+                if kind is map_end or kind is seq_end:
+                    frame = stack.pop()
+                    parent = stack[-1] if stack else None
+                    if frame.merge is not None:
+                        self._merge(frame)
+                    value, value_path = frame.container, frame.path
+                    if frame.anchor is not None:
+                        self.anchors[frame.anchor] = (value, value_path)
+                elif kind is doc_end:
+                    return root
                 else:
-                    key = parent.key
-                    if key is _NO_KEY:
-                        self._key(parent, value, event, packed)
+                    mark = event.start_mark
+                    packed = ((mark.line + 1) << _COL_BITS) | (mark.column + 1)
+                    if kind is scalar:
+                        if event.ctag is None:
+                            value = event.value
+                            if event.implicit[0]:
+                                if parent is None and value == "" and event.anchor is None:
+                                    continue  # an empty document
+                                value = _resolve_plain(value)
+                        else:
+                            value = self._tagged(event, packed)
+                    elif kind is alias:
+                        value, target = self._alias(event, packed, len(stack))
+                    elif kind is map_start or kind is seq_start:
+                        if parent is not None and parent.key is _NO_KEY:
+                            what = "mapping" if kind is map_start else "list"
+                            raise self._error(
+                                "a mapping key must be a scalar (a string or number), "
+                                f"not a {what}",
+                                packed,
+                            )
+                        if len(stack) >= MAX_DEPTH:
+                            raise _TooLarge(_too_deep())
+                        if event.ctag is not None:
+                            self._check_collection_tag(event, kind is map_start, packed)
+                    else:  # pragma: no cover - nothing else comes inside a document
                         continue
-                    if key is _IN_SEQUENCE:
-                        value_path = (*parent.path, len(parent.container))
-                    elif key is _MERGE_KEY:
-                        value_path = (*parent.path, "<<")
+                    if parent is None:
+                        value_path = ()
                     else:
-                        value_path = (*parent.path, key)
-                values[value_path] = packed
-                if kind is map_start:
-                    parent = _Frame({}, value_path, event.anchor, _NO_KEY)
-                    stack.append(parent)
-                    continue
-                if kind is seq_start:
-                    parent = _Frame([], value_path, event.anchor, _IN_SEQUENCE)
-                    stack.append(parent)
-                    continue
-                if kind is alias:
-                    self.links[value_path] = target
-                elif event.anchor is not None:
-                    self.anchors[event.anchor] = (value, value_path)
-            if parent is None:
-                root = value
-            elif parent.key is _IN_SEQUENCE:
-                parent.container.append(value)
-            elif parent.key is _MERGE_KEY:
-                parent.merge = (value, value_path)
-                parent.key = _NO_KEY
-            else:
-                parent.container[parent.key] = value
-                parent.key = _NO_KEY
+                        key = parent.key
+                        if key is _NO_KEY:
+                            self._key(parent, value, event, packed)
+                            continue
+                        if key is _IN_SEQUENCE:
+                            value_path = (*parent.path, len(parent.container))
+                        elif key is _MERGE_KEY:
+                            value_path = (*parent.path, "<<")
+                        else:
+                            value_path = (*parent.path, key)
+                    values[value_path] = packed
+                    if kind is map_start:
+                        parent = _Frame({}, value_path, event.anchor, _NO_KEY)
+                        stack.append(parent)
+                        continue
+                    if kind is seq_start:
+                        parent = _Frame([], value_path, event.anchor, _IN_SEQUENCE)
+                        stack.append(parent)
+                        continue
+                    if kind is alias:
+                        self.links[value_path] = target
+                    elif event.anchor is not None:
+                        self.anchors[event.anchor] = (value, value_path)
+                if parent is None:
+                    root = value
+                elif parent.key is _IN_SEQUENCE:
+                    parent.container.append(value)
+                elif parent.key is _MERGE_KEY:
+                    parent.merge = (value, value_path)
+                    parent.key = _NO_KEY
+                else:
+                    parent.container[parent.key] = value
+                    parent.key = _NO_KEY
+        except _TooLarge as error:  # a number too large, an alias expanding too far
+            raise self._error(str(error), packed) from None
 
     def _key(self, frame: _Frame, key: Any, event: Any, packed: int) -> None:
         if key == "<<" and event.ctag is None and getattr(event, "implicit", (False,))[0]:
@@ -461,13 +496,49 @@ class _Composer:
             raise self._error(f"`{text}` is not a valid `{_show_tag(tag)}` value", packed)
         return value
 
-    def _alias(self, event: Any, packed: int) -> tuple[Any, KeyPath]:
+    def _alias(self, event: Any, packed: int, depth: int) -> tuple[Any, KeyPath]:
         try:
-            return self.anchors[event.anchor]
+            value, target = self.anchors[event.anchor]
         except KeyError:
             raise self._error(
                 f"alias `*{event.anchor}` refers to no anchor defined before it", packed
             ) from None
+        size, height = self._measure(value)
+        self.expanded += size
+        if self.expanded > MAX_ALIAS_EXPANSION:
+            raise _TooLarge(
+                f"the aliases of this document expand to more than {MAX_ALIAS_EXPANSION:,} "
+                f"values (at `*{event.anchor}`); repeat less, or split the document"
+            )
+        if depth + height > MAX_DEPTH:
+            raise _TooLarge(_too_deep(f" (with what `*{event.anchor}` stands for)"))
+        return value, target
+
+    def _measure(self, value: Any) -> tuple[int, int]:
+        """How many values ``value`` stands for, aliases expanded, and how deep it nests.
+        Shared collections are measured once, so a bomb costs its size in the file."""
+        if not isinstance(value, dict | list):
+            return 1, 0
+        measured = self.measured
+        pending: list[tuple[Any, bool]] = [(value, False)]
+        while pending:
+            node, children_done = pending.pop()
+            if id(node) in measured:
+                continue
+            children = list(node.values() if isinstance(node, dict) else node)
+            nested = [c for c in children if isinstance(c, dict | list)]
+            if not children_done:
+                pending.append((node, True))
+                pending.extend((c, False) for c in nested if id(c) not in measured)
+                continue
+            size = 1 + len(children) - len(nested)
+            height = 1
+            for child in nested:
+                child_size, child_height = measured[id(child)]
+                size += child_size
+                height = max(height, child_height + 1)
+            measured[id(node)] = (size, height)
+        return measured[id(value)]
 
     def _check_collection_tag(self, event: Any, is_mapping: bool, packed: int) -> None:
         tag = str(event.ctag)
