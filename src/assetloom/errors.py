@@ -1,24 +1,36 @@
-"""Every error assetloom raises, rooted in :class:`LoomError`.
+"""Every error assetloom raises, rooted in :class:`LoomError`, and the one :class:`Diagnostic`
+type every command reports them (and warnings) with.
 
-The tree (each class also subclasses the matching builtin, so ``except ValueError`` keeps working)::
+The tree (each class also subclasses the matching builtin, so ``except ValueError`` keeps
+working); each class has a stable ``code``, documented in README's "Errors" table::
 
-    LoomError                                  base; carries SourceLocation(s) and renders them
-    ├── InvalidAssetKeyError (ValueError)      empty or malformed key parts
-    ├── DefinitionsError (ValueError)          the merged Definitions are inconsistent
-    │   ├── DuplicateAssetKeyError             two sources define the same key
-    │   ├── CycleError                         the dependency graph has a cycle
-    │   └── UnknownCheckTargetError            an asset check targets no known asset
-    ├── SelectionError (ValueError)            a selection string does not parse
-    │   └── UnknownAssetKeyError (LookupError) a selection names no known key ("did you mean")
-    ├── MissingResourceError (LookupError)     an asset needs a resource nobody provided
-    ├── AssetExecutionError (RuntimeError)     an asset failed while materializing
-    ├── YamlSyntaxError (ValueError)           a defs.yaml does not parse as YAML
-    ├── DefsDocumentError (ValueError)         a defs.yaml document breaks its envelope or model
-    ├── UnknownComponentTypeError (LookupError)
-    ├── TemplateError (ValueError)             a ``{{ }}`` template failed to compile or render
-    ├── RequirementError (LookupError)         ``requirements.env`` names an unset variable
-    ├── ComponentLoadError (RuntimeError)      user code raised while importing or building defs
-    └── LoadErrors                             several of the above, gathered from a whole project
+    LoomError                                  LOOM000 base; carries SourceLocation(s) and a hint
+    ├── YamlSyntaxError (ValueError)           LOOM101 a defs.yaml does not parse as YAML
+    ├── DefsDocumentError (ValueError)         LOOM102 a document breaks its envelope or model
+    │   └── ResolutionError                    LOOM102 a component's attributes did not resolve
+    ├── UnknownComponentTypeError (LookupError)LOOM103 ``type:`` names no Component
+    ├── TemplateError (ValueError)             LOOM104 a ``{{ }}`` template failed
+    ├── RequirementError (LookupError)         LOOM105 ``requirements.env`` names an unset variable
+    ├── ComponentLoadError (RuntimeError)      LOOM106 user code raised while loading
+    ├── DefinitionsError (ValueError)          LOOM201 the merged Definitions are inconsistent
+    │   ├── DuplicateAssetKeyError             LOOM202 two sources define the same key
+    │   ├── CycleError                         LOOM203 the dependency graph has a cycle
+    │   ├── UnknownCheckTargetError            LOOM204 an asset check targets no known asset
+    │   └── DependencyTypoError (LookupError)  LOOM205 a dep on an undefined key looks like a typo
+    ├── InvalidAssetKeyError (ValueError)      LOOM206 empty or malformed key parts
+    ├── MissingResourceError (LookupError)     LOOM207 an asset needs a resource nobody provides
+    ├── InvalidConfigError (ValueError)        LOOM208 run config does not fit an asset's Config
+    ├── SelectionError (ValueError)            LOOM301 a selection string does not parse
+    │   ├── UnknownAssetKeyError (LookupError) LOOM302 a selection names no known key
+    │   └── EmptySelectionError                LOOM303 a selection matches no executable asset
+    ├── AssetExecutionError (RuntimeError)     LOOM401 an asset failed while materializing
+    ├── InvariantViolationError (ValueError)   LOOM402 an API used in a way it does not support
+    ├── RunStorageError (RuntimeError)         LOOM501 run storage cannot be opened or written
+    ├── UnknownRunError (LookupError)          LOOM502 a run id names no recorded run
+    └── LoadErrors                             several of the above, gathered from a project
+
+Warnings are not raised: they are Diagnostics with severity ``warning`` (codes ``LOOM9xx``,
+listed in :data:`WARNING_CODES`).
 
 Errors are rendered ``path:line:col: message`` so editors and terminals can jump to them.
 """
@@ -28,6 +40,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, ClassVar
 
 __all__ = [
     "AssetExecutionError",
@@ -35,20 +49,27 @@ __all__ = [
     "CycleError",
     "DefinitionsError",
     "DefsDocumentError",
+    "DependencyTypoError",
+    "Diagnostic",
     "DuplicateAssetKeyError",
+    "EmptySelectionError",
     "InvalidAssetKeyError",
     "LoadErrors",
     "LoomError",
     "MissingResourceError",
     "RequirementError",
+    "RunStorageError",
     "SelectionError",
+    "Severity",
     "SourceLocation",
     "TemplateError",
     "UnknownAssetKeyError",
     "UnknownCheckTargetError",
     "UnknownComponentTypeError",
+    "UnknownRunError",
     "YamlSyntaxError",
     "did_you_mean",
+    "error_codes",
 ]
 
 
@@ -67,6 +88,55 @@ class SourceLocation:
         return f"{self.path}:{self.line}:{self.col or 1}"
 
 
+class Severity(StrEnum):
+    """An error makes a command fail; a warning fails it only under ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem as every command reports it: text (``path:line:col: error[CODE]: message``)
+    or JSON (:meth:`to_json`), whichever check found it."""
+
+    severity: Severity
+    code: str
+    message: str
+    location: SourceLocation | None = None
+    related: tuple[SourceLocation, ...] = ()
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.location}: " if self.location else ""
+        return f"{where}{self.severity}[{self.code}]: {self.message}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The structure ``--format json`` prints, the same for every command."""
+        return {
+            "severity": str(self.severity),
+            "code": self.code,
+            "message": self.message,
+            **_position(self.location),
+            "related": [_position(r) for r in self.related],
+            "hint": self.hint,
+        }
+
+
+def _position(location: SourceLocation | None) -> dict[str, Any]:
+    """``path``, ``line``, ``col`` as text shows them (line 0: the whole file)."""
+    if location is None:
+        return {"path": None, "line": 0, "col": 0}
+    col = (location.col or 1) if location.line else 0
+    return {"path": location.path, "line": location.line, "col": col}
+
+
+#: Codes of the warnings (Diagnostics that are never raised), with what each means.
+WARNING_CODES = {
+    "LOOM901": "an entry of `[tool.assetloom] external_assets` that no asset depends on",
+}
+
+
 def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -> str:
     """A ``" — did you mean `x`?"`` suffix naming the closest candidate, or ``""``."""
     matches = difflib.get_close_matches(word, list(candidates), n=3, cutoff=cutoff)
@@ -78,7 +148,10 @@ def did_you_mean(word: str, candidates: Iterable[str], *, cutoff: float = 0.6) -
 
 class LoomError(Exception):
     """Base of every assetloom error. ``location`` is where the user should look; ``related``
-    are other places involved (the first definition of a duplicate key, say)."""
+    are other places involved (the first definition of a duplicate key, say); ``hint`` says
+    how to fix it when the message alone does not."""
+
+    code: ClassVar[str] = "LOOM000"
 
     def __init__(
         self,
@@ -86,11 +159,13 @@ class LoomError(Exception):
         *,
         location: SourceLocation | None = None,
         related: Sequence[SourceLocation] = (),
+        hint: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.location = location
         self.related = tuple(related)
+        self.hint = hint
 
     def __str__(self) -> str:
         if self.location is None:
@@ -101,66 +176,130 @@ class LoomError(Exception):
         """The individual problems this error stands for (itself, unless it groups others)."""
         yield self
 
+    def to_diagnostic(self) -> Diagnostic:
+        return Diagnostic(
+            Severity.ERROR, self.code, self.message, self.location, self.related, self.hint
+        )
 
-class InvalidAssetKeyError(LoomError, ValueError):
-    """An asset key with no parts, an empty part, or a part of the wrong type."""
-
-
-class DefinitionsError(LoomError, ValueError):
-    """The assets and checks handed to ``Definitions`` do not form a valid graph."""
-
-
-class DuplicateAssetKeyError(DefinitionsError):
-    """Two sources define the same asset key."""
-
-
-class CycleError(DefinitionsError):
-    """The dependency graph has a cycle; the message lists it as ``a -> b -> a``."""
-
-
-class UnknownCheckTargetError(DefinitionsError):
-    """An asset check targets a key that no asset defines."""
-
-
-class SelectionError(LoomError, ValueError):
-    """A selection string does not follow the selection grammar."""
-
-
-class UnknownAssetKeyError(SelectionError, LookupError):
-    """A selection or lookup names a key that is not in the graph."""
-
-
-class MissingResourceError(LoomError, LookupError):
-    """An asset asks for a resource by parameter name and none was provided."""
-
-
-class AssetExecutionError(LoomError, RuntimeError):
-    """An asset (or asset check) raised while materializing; ``__cause__`` is the original."""
+    def diagnostics(self) -> list[Diagnostic]:
+        """One Diagnostic per problem this error stands for."""
+        return [error.to_diagnostic() for error in self.iter_errors()]
 
 
 class YamlSyntaxError(LoomError, ValueError):
     """A YAML file does not parse, or repeats a key in one mapping."""
+
+    code = "LOOM101"
 
 
 class DefsDocumentError(LoomError, ValueError):
     """A ``defs.yaml`` document has an unknown key, a missing ``type``, or attributes that do
     not match the component's model."""
 
+    code = "LOOM102"
+
 
 class UnknownComponentTypeError(LoomError, LookupError):
     """``type:`` names no importable ``Component`` subclass."""
+
+    code = "LOOM103"
 
 
 class TemplateError(LoomError, ValueError):
     """A ``{{ }}`` template failed to compile or render, or used an undefined name."""
 
+    code = "LOOM104"
+
 
 class RequirementError(LoomError, LookupError):
     """An environment variable listed in ``requirements.env`` is not set."""
 
+    code = "LOOM105"
+
 
 class ComponentLoadError(LoomError, RuntimeError):
     """User code raised while a module under ``defs/`` was imported or ``build_defs`` ran."""
+
+    code = "LOOM106"
+
+
+class DefinitionsError(LoomError, ValueError):
+    """The assets and checks handed to ``Definitions`` do not form a valid graph."""
+
+    code = "LOOM201"
+
+
+class DuplicateAssetKeyError(DefinitionsError):
+    """Two sources define the same asset key."""
+
+    code = "LOOM202"
+
+
+class CycleError(DefinitionsError):
+    """The dependency graph has a cycle; the message lists it as ``a -> b -> a``."""
+
+    code = "LOOM203"
+
+
+class UnknownCheckTargetError(DefinitionsError):
+    """An asset check targets a key that no asset defines."""
+
+    code = "LOOM204"
+
+
+class DependencyTypoError(DefinitionsError, LookupError):
+    """A dependency on a key nobody defines that closely matches a defined key: a typo far
+    more often than an intended external asset."""
+
+    code = "LOOM205"
+
+
+class InvalidAssetKeyError(LoomError, ValueError):
+    """An asset key with no parts, an empty part, or a part of the wrong type."""
+
+    code = "LOOM206"
+
+
+class MissingResourceError(DefinitionsError, LookupError):
+    """An asset asks for a resource by parameter name and none was provided."""
+
+    code = "LOOM207"
+
+
+class SelectionError(LoomError, ValueError):
+    """A selection string does not follow the selection grammar."""
+
+    code = "LOOM301"
+
+
+class UnknownAssetKeyError(SelectionError, LookupError):
+    """A selection or lookup names a key that is not in the graph."""
+
+    code = "LOOM302"
+
+
+class EmptySelectionError(SelectionError):
+    """A selection to run matches no executable asset (only external ones, or nothing)."""
+
+    code = "LOOM303"
+
+
+class AssetExecutionError(LoomError, RuntimeError):
+    """An asset (or asset check) raised while materializing; ``__cause__`` is the original."""
+
+    code = "LOOM401"
+
+
+class RunStorageError(LoomError, RuntimeError):
+    """The run storage (its URL, its database or its schema version) cannot be used."""
+
+    code = "LOOM501"
+
+
+class UnknownRunError(LoomError, LookupError):
+    """A run id (or prefix) that names no run, or several, in the run storage."""
+
+    code = "LOOM502"
 
 
 class LoadErrors(LoomError):
@@ -179,6 +318,72 @@ class LoadErrors(LoomError):
         return iter(self.errors)
 
 
+def error_codes() -> dict[str, type[LoomError]]:
+    """Every error code and the class that carries it (for the README table and its test)."""
+    found: dict[str, type[LoomError]] = {}
+    stack: list[type[LoomError]] = [LoomError]
+    while stack:
+        cls = stack.pop()
+        if cls is not LoadErrors:
+            found.setdefault(cls.code, cls)
+        stack.extend(cls.__subclasses__())
+    return dict(sorted(found.items()))
+
+
 def _sort_key(error: LoomError) -> tuple[str, int, int]:
     loc = error.location
     return (loc.path, loc.line, loc.col) if loc else ("", 0, 0)
+
+
+# --- Dagster's error names ------------------------------------------------------------------
+# Code written for Dagster catches its error classes by name; each is one of ours, raised where
+# Dagster raises it (``pytest.raises(dg.DagsterInvalidDefinitionError)`` catches a duplicate
+# key). The two classes below have no closer relative in the tree above.
+
+
+class InvalidConfigError(LoomError, ValueError):
+    """Run config does not fit an asset's ``Config`` class, or names no step of the run."""
+
+    code = "LOOM208"
+
+
+class InvariantViolationError(LoomError, ValueError):
+    """An API was used in a way it does not support (``context.asset_key`` in a step of
+    several assets, say)."""
+
+    code = "LOOM402"
+
+
+class ResolutionError(DefsDocumentError):
+    """A component's attributes could not be resolved: a resolver raised, or the data does
+    not fit the Resolvable class (Dagster's ``ResolutionException``)."""
+
+
+DagsterError = LoomError
+DagsterInvalidDefinitionError = DefinitionsError
+DagsterInvalidConfigDefinitionError = DefinitionsError
+DagsterInvalidConfigError = InvalidConfigError
+DagsterInvariantViolationError = InvariantViolationError
+DagsterExecutionStepExecutionError = AssetExecutionError
+DagsterUserCodeExecutionError = AssetExecutionError
+DagsterResourceFunctionError = AssetExecutionError
+DagsterExecutionStepNotFoundError = UnknownAssetKeyError
+DagsterUnknownResourceError = MissingResourceError
+ResolutionException = ResolutionError
+
+__all__ += [
+    "DagsterError",
+    "DagsterExecutionStepExecutionError",
+    "DagsterExecutionStepNotFoundError",
+    "DagsterInvalidConfigDefinitionError",
+    "DagsterInvalidConfigError",
+    "DagsterInvalidDefinitionError",
+    "DagsterInvariantViolationError",
+    "DagsterResourceFunctionError",
+    "DagsterUnknownResourceError",
+    "DagsterUserCodeExecutionError",
+    "InvalidConfigError",
+    "InvariantViolationError",
+    "ResolutionError",
+    "ResolutionException",
+]

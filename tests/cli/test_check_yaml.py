@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,13 @@ def check_yaml(root: Path, *args: str) -> Result:
 
 
 def problem_lines(result: Result) -> list[str]:
-    """The ``path:line:col: message`` lines (without code frames and summary)."""
-    return [line for line in result.stdout.splitlines() if line.startswith("defs/")]
+    """The ``path:line:col: message`` lines of stderr, without ``error[CODE]``, code frames
+    and summary."""
+    return [
+        re.sub(r" error\[LOOM\d+\]:", "", line)
+        for line in result.stderr.splitlines()
+        if line.startswith(("defs/", "other/"))
+    ]
 
 
 def test_a_good_project_passes_with_a_summary(make_project: MakeProject) -> None:
@@ -42,12 +48,13 @@ def test_wrong_type_points_at_the_value_with_a_code_frame(make_project: MakeProj
     root = make_project({"defs/etl/defs.yaml": GOOD_DEFS.replace("[transactions]", "5")})
     result = check_yaml(root)
     assert result.exit_code == 1
-    assert result.stdout == (
-        "defs/etl/defs.yaml:5:13: attributes.etl_tables[0].deps: "
+    assert result.stdout == ""
+    assert result.stderr == (
+        "defs/etl/defs.yaml:5:13: error[LOOM102]: attributes.etl_tables[0].deps: "
         "expected a list, got `5` (an integer)\n"
         "   5 |       deps: 5\n"
         "     |             ^\n"
-        "checked 1 file, 1 component: 1 problem in 1 file\n"
+        "checked 1 file, 1 component: 1 error in 1 file\n"
     )
 
 
@@ -100,7 +107,7 @@ def test_unknown_component_type_names_the_closest(make_project: MakeProject) -> 
         f"`{ETL}`"
     )
     assert "   1 | type: components.etl_table_component.EtlTablFactory\n     |       ^\n" in (
-        result.stdout
+        result.stderr
     )
 
 
@@ -120,7 +127,7 @@ def test_malformed_yaml(make_project: MakeProject) -> None:
     assert result.exit_code == 1
     [line] = problem_lines(result)
     assert line.startswith("defs/etl/defs.yaml:6:12: could not parse YAML: ")
-    assert "   6 |       query: select * from transactions\n     |            ^\n" in result.stdout
+    assert "   6 |       query: select * from transactions\n     |            ^\n" in result.stderr
 
 
 def test_a_broken_second_document(make_project: MakeProject) -> None:
@@ -132,7 +139,7 @@ def test_a_broken_second_document(make_project: MakeProject) -> None:
     assert problem_lines(result) == [
         "defs/etl/defs.yaml:19:14: attributes.etl_tables[1].query: expected a string, got a list"
     ]
-    assert result.stdout.endswith("checked 1 file, 2 components: 1 problem in 1 file\n")
+    assert result.stderr.endswith("checked 1 file, 2 components: 1 error in 1 file\n")
 
 
 def test_two_broken_files_at_once(make_project: MakeProject) -> None:
@@ -150,7 +157,7 @@ def test_two_broken_files_at_once(make_project: MakeProject) -> None:
         "expected a list, got `5` (an integer)",
         "defs/b/defs.yaml:2:1: unknown top-level key `atributes` — did you mean `attributes`?",
     ]
-    assert result.stdout.endswith("checked 3 files, 3 components: 2 problems in 2 files\n")
+    assert result.stderr.endswith("checked 3 files, 3 components: 2 errors in 2 files\n")
 
 
 def test_json_format_for_tools(make_project: MakeProject) -> None:
@@ -163,23 +170,30 @@ def test_json_format_for_tools(make_project: MakeProject) -> None:
     result = check_yaml(root, "--format", "json")
     assert result.exit_code == 1
     problems = json.loads(result.stdout)
-    assert [{k: p[k] for k in ("path", "line", "col", "message")} for p in problems] == [
+    assert problems == [
         {
+            "severity": "error",
+            "code": "LOOM102",
+            "message": "attributes.etl_tables[0].deps: expected a list, got `5` (an integer)",
             "path": "defs/a/defs.yaml",
             "line": 5,
             "col": 13,
-            "message": "attributes.etl_tables[0].deps: expected a list, got `5` (an integer)",
+            "related": [],
+            "hint": None,
         },
         {
+            "severity": "error",
+            "code": "LOOM101",
+            "message": problems[1]["message"],
             "path": "defs/b/defs.yaml",
             "line": 2,
             "col": 1,
-            "message": problems[1]["message"],
+            "related": [],
+            "hint": None,
         },
     ]
-    assert problems[0]["schema_path"].endswith("/properties/deps/anyOf")
     assert problems[1]["message"].startswith("could not parse YAML")
-    assert problems[1]["schema_path"] is None
+    assert result.stderr == ""
 
 
 def test_json_format_is_an_empty_list_when_all_is_well(make_project: MakeProject) -> None:
@@ -198,9 +212,9 @@ def test_paths_limit_what_is_checked(make_project: MakeProject) -> None:
         }
     )
     result = check_yaml(root, str(root / "defs/b"), str(root / "other/custom.yaml"))
-    assert problem_lines(result) == []
-    assert result.stdout.splitlines()[0].startswith("other/custom.yaml:2:1: unknown top-level key")
-    assert result.stdout.endswith("checked 2 files, 2 components: 1 problem in 1 file\n")
+    [line] = problem_lines(result)
+    assert line.startswith("other/custom.yaml:2:1: unknown top-level key")
+    assert result.stderr.endswith("checked 2 files, 2 components: 1 error in 1 file\n")
 
 
 def test_does_not_import_python_modules_under_defs(make_project: MakeProject) -> None:
@@ -223,4 +237,7 @@ def test_the_loom_command_exits_1_on_problems(make_project: MakeProject) -> None
         check=False,
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr
-    assert proc.stdout.startswith("defs/a/defs.yaml:5:13: attributes.etl_tables[0].deps:")
+    assert proc.stdout == ""
+    assert proc.stderr.startswith(
+        "defs/a/defs.yaml:5:13: error[LOOM102]: attributes.etl_tables[0].deps:"
+    )

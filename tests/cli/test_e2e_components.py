@@ -161,8 +161,8 @@ def test_the_seed_example_materializes_its_executable_assets(seed_project: Path)
 
 def test_check_defs_passes_on_the_seed_example(seed_project: Path) -> None:
     done = loom(seed_project, "check", "defs")
-    assert done.returncode == 0
-    assert done.stdout.startswith("all definitions loaded: 4 assets, 2 external")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "all definitions loaded: 6 assets (2 external)\n"
 
 
 def _copy_example(tmp_path: Path) -> Path:
@@ -256,13 +256,14 @@ def test_three_broken_files_give_three_errors(seed_project: Path) -> None:
     output = done.stdout + done.stderr
     errors = [line for line in output.splitlines() if line.startswith("defs/")]
     assert errors == [
-        "defs/etl_tables/defs.yaml:8:7: attributes.etl_tables[1]: unknown attribute `dep` — "
-        "did you mean `deps`?",
-        "defs/more/defs.yaml:1:7: unknown component type "
+        "defs/etl_tables/defs.yaml:8:7: error[LOOM102]: attributes.etl_tables[1]: "
+        "unknown attribute `dep` — did you mean `deps`?",
+        "defs/more/defs.yaml:1:7: error[LOOM103]: unknown component type "
         "`components.etl_table_component.EtlTableFactori`: "
         "`components.etl_table_component` has no `EtlTableFactori` — did you mean "
         "`components.etl_table_component.EtlTableFactory`?",
-        "defs/downstream_asset.py:14:1: importing this module raised RuntimeError: oops",
+        "defs/downstream_asset.py:14:1: error[LOOM106]: importing this module raised "
+        "RuntimeError: oops",
     ]
     assert done.stderr.splitlines()[-1] == "3 errors"
     assert "Traceback" not in output
@@ -274,7 +275,9 @@ def test_list_and_materialize_report_load_errors_the_same_way(seed_project: Path
         done = loom(seed_project, *args)
         assert done.returncode == 1
         assert done.stderr.splitlines() == [
-            "defs/etl_tables/defs.yaml:1:7: unknown component type `nope`: no registered "
-            "component has that name",
+            "defs/etl_tables/defs.yaml:1:7: error[LOOM103]: unknown component type `nope`: "
+            "no registered component has that name",
+            "   1 | type: nope",
+            "     |       ^",
             "1 error",
         ]

@@ -7,49 +7,40 @@ import sys
 
 import click
 
-from assetloom.cli.loading import report_error_count
-from assetloom.cli.project_option import current_project
-from assetloom.errors import LoomError
-from assetloom.graph.lint import likely_typo_deps
+from assetloom.cli.counts import count_assets, count_diagnostics
+from assetloom.cli.diagnostics import format_option, print_diagnostics
+from assetloom.cli.exit_codes import ExitCode
+from assetloom.cli.loading import load_and_check
+from assetloom.cli.project_option import current_project, project_option
+from assetloom.errors import Severity
 
 
 @click.command("defs")
-@click.option("--strict", is_flag=True, help="Treat likely typos in dependencies as errors.")
-def check_defs_command(strict: bool) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@format_option
+@project_option
+def check_defs_command(strict: bool, output_format: str) -> None:
     """Load every definition and check the asset graph."""
-    from assetloom.cli.check_yaml import check_files, defs_files, print_problems
-    from assetloom.loading.walk import DefsLoader
+    from assetloom.cli.check_yaml import check_files, defs_files
 
     project = current_project()
-    reports = check_files(project, defs_files(project), keep_parsed=True)
-    problems = [p for r in reports for p in r.problems]
-    print_problems(project, problems)  # with code frames: the more precise report
-    reported = {p.path for p in problems}
-    try:
-        defs = DefsLoader(project).load()
-    except LoomError as error:
-        # A file the schema check flagged would be reported again, less precisely; errors
-        # of other files (Python modules, build_defs, templates) still need reporting.
-        rest = [e for e in error.iter_errors() if not e.location or e.location.path not in reported]
-        for problem in rest:
-            click.echo(str(problem), err=True)
-        _fail(len(problems) + len(rest))
-    if problems:
-        _fail(len(problems))
-    graph = defs.resolve_asset_graph()
-    warnings = likely_typo_deps(graph, project.external_assets)
-    label = "error" if strict else "warning"
-    for warning in warnings:
-        click.echo(f"{warning.location}: {label}: {warning.message}", err=True)
-    if strict and warnings:
-        sys.exit(1)
-    click.echo(
-        f"all definitions loaded: {len(graph.executable_keys)} assets, "
-        f"{len(graph.external_keys)} external"
-        + (f", {len(warnings)} warnings" if warnings else "")
-    )
-
-
-def _fail(count: int) -> None:
-    report_error_count(count)
-    sys.exit(1)
+    reports = check_files(project, defs_files(project))
+    diagnostics = [p.to_diagnostic() for r in reports for p in r.problems]
+    reported = {d.location.path for d in diagnostics if d.location}
+    checked = load_and_check(project)
+    # A file the schema check flagged would be reported again by the loader, less precisely;
+    # errors of other files (Python modules, build_defs, templates) still need reporting.
+    diagnostics += [
+        d for d in checked.diagnostics if not d.location or d.location.path not in reported
+    ]
+    print_diagnostics(diagnostics, project.root, output_format)
+    failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
+    if output_format == "text":
+        if failed or checked.definitions is None:
+            click.echo(count_diagnostics(diagnostics), err=True)
+        else:
+            graph = checked.definitions.resolve_asset_graph()
+            warnings = f", {count_diagnostics(diagnostics)}" if diagnostics else ""
+            click.echo(f"all definitions loaded: {count_assets(graph)}{warnings}")
+    if failed:
+        sys.exit(ExitCode.INVALID)

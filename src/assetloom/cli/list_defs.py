@@ -7,21 +7,26 @@ from typing import Any
 
 import click
 
+from assetloom.cli.counts import count_assets
 from assetloom.cli.loading import load_project_definitions
+from assetloom.cli.project_option import project_option
 from assetloom.errors import SourceLocation
 from assetloom.graph.asset_graph import AssetGraph
 
 
 @click.command("defs")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for tools.")
+@project_option
 def list_defs_command(as_json: bool) -> None:
     """List the assets of the project, external assets included."""
     _, defs = load_project_definitions()
-    rows = asset_rows(defs.resolve_asset_graph())
+    graph = defs.resolve_asset_graph()
+    rows = asset_rows(graph)
     if as_json:
         click.echo(json.dumps({"assets": rows}, indent=2))
         return
     _print_table(rows)
+    click.echo(count_assets(graph))
 
 
 def asset_rows(graph: AssetGraph) -> list[dict[str, Any]]:
@@ -68,5 +73,3 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
     click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
     for cell in cells:
         click.echo("  ".join(c.ljust(w) for c, w in zip(cell, widths, strict=True)).rstrip())
-    external = sum(1 for row in rows if row["is_external"])
-    click.echo(f"{len(rows)} assets ({external} external)")

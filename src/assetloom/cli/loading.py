@@ -1,34 +1,60 @@
-"""Loading the current project for a command, with errors printed the same way everywhere."""
+"""Loading the current project for a command: every command that loads gets the same verdict
+(load errors, dependency typos, missing resources) printed the same way."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import click
 
+from assetloom.cli.counts import count_diagnostics
+from assetloom.cli.diagnostics import print_diagnostics
+from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.project_option import current_project
 from assetloom.defs import Definitions
-from assetloom.errors import LoomError
+from assetloom.errors import Diagnostic, LoomError, Severity
 from assetloom.project import Project
 
 
-def load_project_definitions() -> tuple[Project, Definitions]:
-    """The project and its definitions; on failure print every error and exit 1."""
-    project = current_project()
-    from assetloom.loading.walk import DefsLoader
+@dataclass(frozen=True)
+class CheckedLoad:
+    """The definitions (``None`` when loading failed) and everything found wrong with them."""
+
+    definitions: Definitions | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+def load_and_check(project: Project) -> CheckedLoad:
+    """Load ``project`` and check the graph: typo'd dependencies and missing resources are
+    errors, like load errors; unused external-asset declarations are warnings."""
+    from assetloom.graph.lint import graph_diagnostics
+    from assetloom.loading.session import LoadSession
 
     try:
-        return project, DefsLoader(project).load()
+        defs = LoadSession(project).load()
     except LoomError as error:
-        report_errors(error)
-        raise SystemExit(1) from None
+        return CheckedLoad(None, error.diagnostics())
+    graph = defs.resolve_asset_graph()
+    return CheckedLoad(defs, graph_diagnostics(graph, project.external_assets))
 
 
-def report_errors(error: LoomError) -> None:
-    problems = list(error.iter_errors())
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    report_error_count(len(problems))
+def load_project_definitions() -> tuple[Project, Definitions]:
+    """The project and its definitions; on any error print them all and exit 1."""
+    project = current_project()
+    checked = load_and_check(project)
+    if checked.errors or checked.definitions is None:
+        fail(project, checked.errors)
+    assert checked.definitions is not None
+    return project, checked.definitions
 
 
-def report_error_count(count: int) -> None:
-    """The closing ``N errors`` line every command prints after its errors."""
-    click.echo(f"{count} error{'' if count == 1 else 's'}", err=True)
+def fail(project: Project, diagnostics: list[Diagnostic], output_format: str = "text") -> None:
+    """Print ``diagnostics`` and their count, and exit: the definitions are invalid."""
+    print_diagnostics(diagnostics, project.root, output_format)
+    if output_format == "text":
+        click.echo(count_diagnostics(diagnostics), err=True)
+    raise SystemExit(ExitCode.INVALID)

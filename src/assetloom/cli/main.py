@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import importlib
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
+from assetloom.cli.counts import count_diagnostics
+from assetloom.cli.diagnostics import print_diagnostics
+from assetloom.cli.exit_codes import exit_code_for
+from assetloom.cli.project_option import loaded_project_root, project_option
 from assetloom.errors import LoomError
 
 
@@ -49,25 +52,31 @@ LAZY_HELP = {
 }
 
 
+class RootGroup(LazyGroup):
+    """The ``loom`` group: a LoomError escaping any command is drawn as diagnostics (no
+    traceback) and exits with the code for its kind."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LoomError as error:
+            diagnostics = error.diagnostics()
+            print_diagnostics(diagnostics, loaded_project_root(ctx))
+            click.echo(count_diagnostics(diagnostics), err=True)
+            sys.exit(exit_code_for(error))
+
+
 @click.group(
-    cls=LazyGroup,
+    cls=RootGroup,
     lazy={
         "materialize": "assetloom.cli.materialize:materialize_command",
         "schema": "assetloom.cli.schema:schema_command",
     },
 )
-@click.option(
-    "--project",
-    "project_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Project root (default: the nearest folder with a defs/ folder).",
-)
+@project_option
 @click.version_option(package_name="assetloom", prog_name="loom")
-@click.pass_context
-def cli(ctx: click.Context, project_dir: Path | None) -> None:
+def cli() -> None:
     """assetloom: assets generated from YAML by components."""
-    ctx.obj = project_dir
 
 
 @cli.group(
@@ -87,12 +96,9 @@ def list_() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the CLI and print our errors as ``path:line:col: message``."""
+    """Entry point: run the CLI; exit codes are :class:`ExitCode`'s."""
     try:
         returned = cli.main(args=argv, prog_name="loom", standalone_mode=False)
-    except LoomError as error:
-        click.echo(str(error), err=True)
-        sys.exit(1)
     except click.exceptions.Exit as exit_:
         sys.exit(exit_.exit_code)
     except click.ClickException as error:

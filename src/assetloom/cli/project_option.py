@@ -1,19 +1,55 @@
-"""How a command finds its project: ``--project DIR`` or the nearest folder with ``defs/``."""
+"""How a command finds its project: ``--project DIR`` (before or after the subcommand) or
+the nearest folder with ``defs/``."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from assetloom.project import Project
+
+_META_KEY = "assetloom.project_dir"
+_ROOT_KEY = "assetloom.project_root"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def remember_project_dir(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    """Record ``--project`` where every command of this invocation can find it; given twice,
+    the one after the subcommand wins."""
+    if value is not None:
+        ctx.meta[_META_KEY] = value
+
+
+def project_option(command: F) -> F:
+    """``--project DIR`` on a subcommand, so ``loom list defs --project DIR`` works too."""
+    option = click.option(
+        "--project",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        expose_value=False,
+        callback=remember_project_dir,
+        help="Project root (default: the nearest folder with a defs/ folder).",
+    )
+    return option(command)
 
 
 def current_project() -> Project:
     """The project named on the command line, made the working directory so that relative
     paths in messages and in the project's own settings mean the same thing."""
     ctx = click.get_current_context()
-    root = ctx.find_root().obj
-    project = Project.at(root) if root is not None else Project.find()
+    project_dir: Path | None = ctx.meta.get(_META_KEY)
+    project = Project.at(project_dir) if project_dir is not None else Project.find()
     os.chdir(project.root)
+    ctx.meta[_ROOT_KEY] = project.root
     return project
+
+
+def loaded_project_root(ctx: click.Context) -> Path | None:
+    """The root of the project a command of this invocation found, if it got that far."""
+    root: Path | None = ctx.meta.get(_ROOT_KEY)
+    return root

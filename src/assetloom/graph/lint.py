@@ -1,54 +1,109 @@
-"""Warnings about a graph that loads but is probably not what the user meant."""
+"""What is wrong with a graph that builds: dependencies that look like typos (errors) and
+declarations of external assets nothing uses (warnings)."""
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from assetloom.assets.key import AssetKey
-from assetloom.errors import SourceLocation
+from assetloom.errors import (
+    WARNING_CODES,
+    DependencyTypoError,
+    Diagnostic,
+    Severity,
+    SourceLocation,
+)
 from assetloom.graph.asset_graph import AssetGraph
 
 # A typo changes a few characters; `transactions` vs `risky_transactions` is a different name.
 MAX_LENGTH_DIFFERENCE = 3
+SIMILARITY_CUTOFF = 0.85
+UNUSED_EXTERNAL = "LOOM901"
+assert UNUSED_EXTERNAL in WARNING_CODES
+
+EXTERNAL_HINT = (
+    "if `{key}` is meant to come from elsewhere, declare it in pyproject.toml: "
+    '[tool.assetloom] external_assets = ["{key}"]'
+)
 
 
-@dataclass(frozen=True, slots=True)
-class GraphWarning:
-    message: str
-    location: SourceLocation | None
+def graph_diagnostics(graph: AssetGraph, declared_external: Iterable[str] = ()) -> list[Diagnostic]:
+    """Everything :mod:`lint` finds, errors first."""
+    declared = list(declared_external)
+    return [
+        *(error.to_diagnostic() for error in dependency_typos(graph, declared)),
+        *unused_external_declarations(graph, declared),
+    ]
 
-    def __str__(self) -> str:
-        return f"{self.location}: {self.message}" if self.location else self.message
 
-
-def likely_typo_deps(
+def dependency_typos(
     graph: AssetGraph, declared_external: Iterable[str] = ()
-) -> list[GraphWarning]:
+) -> list[DependencyTypoError]:
     """A dependency on a key nobody defines that closely matches a defined key is more often
-    a typo than an intended external asset."""
-    allowed = {AssetKey(k) for k in declared_external}
+    a typo than an intended external asset. Keys declared external (``external_assets``, an
+    ``AssetSpec``) are intended. Each error sits at the dependency itself when the loader
+    recorded where it was written, else at the depending asset; never suggests the depending
+    asset's own key."""
+    allowed = {AssetKey.from_user_string(k) for k in declared_external}
     defined = {k.to_user_string(): k for k in graph.executable_keys}
-    warnings: list[GraphWarning] = []
+    errors: list[DependencyTypoError] = []
     for external in sorted(graph.external_keys - allowed):
         if graph.assets_def(external) is not None:
             continue  # declared with an AssetSpec: intended
         text = external.to_user_string()
-        close = [
-            match
-            for match in difflib.get_close_matches(text, list(defined), n=3, cutoff=0.85)
-            if abs(len(match) - len(text)) <= MAX_LENGTH_DIFFERENCE
-        ]
-        if not close:
-            continue
         for child in sorted(graph.children(external)):
-            warnings.append(
-                GraphWarning(
-                    f"`{child.to_user_string()}` depends on `{text}`, which is not defined — "
-                    f"did you mean `{close[0]}`? (declare intended external keys in "
-                    "[tool.assetloom] external_assets)",
-                    graph.location(child),
+            own = {k.to_user_string() for k in _sibling_keys(graph, child)}
+            close = _close_matches(text, [name for name in defined if name not in own])
+            if not close:
+                continue
+            errors.append(
+                DependencyTypoError(
+                    f"`{child.to_user_string()}` depends on `{text}`, which no asset defines "
+                    f"— did you mean `{close[0]}`?",
+                    location=_dep_location(graph, child, external),
+                    related=[loc for loc in [graph.location(defined[close[0]])] if loc],
+                    hint=EXTERNAL_HINT.format(key=text),
                 )
             )
-    return warnings
+    return errors
+
+
+def unused_external_declarations(
+    graph: AssetGraph, declared_external: Iterable[str]
+) -> list[Diagnostic]:
+    """``external_assets`` entries no asset depends on: stale, or themselves misspelt."""
+    unused = [
+        name for name in declared_external if not graph.children(AssetKey.from_user_string(name))
+    ]
+    return [
+        Diagnostic(
+            Severity.WARNING,
+            UNUSED_EXTERNAL,
+            f"`{name}` is declared in [tool.assetloom] external_assets, but no asset depends on it",
+            SourceLocation("pyproject.toml"),
+        )
+        for name in unused
+    ]
+
+
+def _close_matches(text: str, candidates: list[str]) -> list[str]:
+    return [
+        match
+        for match in difflib.get_close_matches(text, candidates, n=3, cutoff=SIMILARITY_CUTOFF)
+        if abs(len(match) - len(text)) <= MAX_LENGTH_DIFFERENCE
+    ]
+
+
+def _sibling_keys(graph: AssetGraph, key: AssetKey) -> Iterable[AssetKey]:
+    """The keys defined together with ``key`` (all of a multi-asset's): never a suggestion."""
+    assets_def = graph.assets_def(key)
+    return assets_def.keys if assets_def is not None else (key,)
+
+
+def _dep_location(graph: AssetGraph, child: AssetKey, dep: AssetKey) -> SourceLocation | None:
+    for asset_dep in graph.spec(child).deps:
+        location: SourceLocation | None = getattr(asset_dep, "location", None)
+        if asset_dep.asset_key == dep and location is not None:
+            return location
+    return graph.location(child)
