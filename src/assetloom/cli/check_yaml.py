@@ -16,8 +16,8 @@ from assetloom.cli.counts import plural
 from assetloom.cli.diagnostics import format_option, print_diagnostics
 from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.project_option import current_project, project_option
-from assetloom.project import Project
 from assetloom.loading.session import FileReport
+from assetloom.project import Project
 
 DEFS_FILE = "defs.yaml"
 
