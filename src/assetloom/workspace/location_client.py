@@ -1,0 +1,147 @@
+"""The workspace's end of a location process: start it, send requests, read the answers.
+
+The child's stderr is relayed line by line to ours (so what user code prints is seen) and its
+last lines are kept: a process that dies before answering (a wrong interpreter, assetloom not
+installed in it) is reported with them.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import itertools
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from assetloom.errors import LoomError
+from assetloom.workspace.config import LocationConfig
+from assetloom.workspace.protocol import (
+    FINAL_TYPES,
+    error_message,
+    read_message,
+    write_message,
+)
+from assetloom.workspace.snapshot import Json
+
+STDERR_TAIL = 20
+SHUTDOWN_TIMEOUT = 10.0
+
+
+class LocationProcess:
+    """One running location process; requests are answered in the order they were sent."""
+
+    def __init__(self, config: LocationConfig, workspace_root: Path) -> None:
+        self.config = config
+        self._ids = itertools.count(1)
+        self._stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL)
+        location = {
+            "kind": config.kind.value,
+            "root": str(config.root),
+            "target": config.target,
+            "prefix": _prefix(config.root, workspace_root),
+        }
+        command = [
+            config.python or sys.executable,
+            "-m",
+            "assetloom.workspace.location_process",
+            json.dumps(location),
+        ]
+        try:
+            self._process = subprocess.Popen(
+                command,
+                cwd=config.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                encoding="utf-8",
+            )
+        except OSError as error:
+            raise LoomError(
+                f"code location `{config.name}` cannot start: {error.strerror}: "
+                f"{error.filename or command[0]}",
+                location=config.declared_at,
+            ) from None
+        assert self._process.stderr is not None
+        self._relay = threading.Thread(target=self._relay_stderr, daemon=True)
+        self._relay.start()
+
+    @property
+    def pid(self) -> int:
+        return self._process.pid
+
+    def send(self, op: str, **fields: Any) -> int:
+        """Send a request; its answers are read with :meth:`answers`."""
+        request_id = next(self._ids)
+        assert self._process.stdin is not None
+        # A process that is gone is reported by answers(), with its last words.
+        with contextlib.suppress(BrokenPipeError, ValueError):
+            write_message(self._process.stdin, {"id": request_id, "op": op, **fields})
+        return request_id
+
+    def answers(self, request_id: int) -> Iterator[Json]:
+        """The messages answering ``request_id``, the final one last; a process that stops
+        answering yields one ``errors`` message that says so."""
+        assert self._process.stdout is not None
+        while True:
+            try:
+                message = read_message(self._process.stdout)
+            except ValueError as error:
+                yield self._failure(
+                    request_id, f"sent something that is not the protocol ({error})"
+                )
+                return
+            if message is None:
+                yield self._failure(request_id, "exited before answering")
+                return
+            if message.get("id") != request_id:
+                continue
+            yield message
+            if message.get("type") in FINAL_TYPES:
+                return
+
+    def request(self, op: str, **fields: Any) -> Iterator[Json]:
+        return self.answers(self.send(op, **fields))
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self.send("shutdown")
+            try:
+                self._process.wait(timeout=SHUTDOWN_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+        for stream in (self._process.stdin, self._process.stdout):
+            if stream is not None:
+                stream.close()
+        self._relay.join(timeout=SHUTDOWN_TIMEOUT)
+
+    def _failure(self, request_id: int, what: str) -> Json:
+        code = self._process.wait()
+        tail = "".join(self._stderr_tail).rstrip()
+        message = f"the process of code location `{self.config.name}` {what} (exit code {code})"
+        if tail:
+            message += f"; its last output:\n{tail}"
+        return error_message(request_id, LoomError(message, location=self.config.declared_at))
+
+    def _relay_stderr(self) -> None:
+        stream: IO[str] | None = self._process.stderr
+        assert stream is not None
+        for line in stream:
+            self._stderr_tail.append(line)
+            sys.stderr.write(line)
+            sys.stderr.flush()
+        stream.close()
+
+
+def _prefix(root: Path, workspace_root: Path) -> str:
+    """The location's folder as seen from the workspace: the location process puts it before
+    every path it reports, so messages point at files from where the user stands."""
+    relative = os.path.relpath(root, workspace_root)
+    return "" if relative == "." else Path(relative).as_posix()
