@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from assetloom.errors import LoomError
-from assetloom.workspace.config import LocationKind, find_workspace_file, read_workspace
+from assetloom.workspace.config import LocationKind, read_workspace
+from assetloom.workspace.discovery import find_workspace_file
 from tests.projects import write_files
 
 

@@ -12,6 +12,7 @@ from assetloom.cli.diagnostics import format_option, print_diagnostics
 from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.loading import load_and_check
 from assetloom.cli.project_option import current_project, project_option
+from assetloom.cli.workspace_option import current_workspace_file
 from assetloom.errors import Severity
 
 
@@ -21,6 +22,12 @@ from assetloom.errors import Severity
 @project_option
 def check_defs_command(strict: bool, output_format: str) -> None:
     """Load every definition and check the asset graph."""
+    workspace_file = current_workspace_file()
+    if workspace_file is not None:
+        from assetloom.cli.workspace_commands import check_workspace_defs
+
+        check_workspace_defs(workspace_file, strict, output_format)
+        return
     from assetloom.cli.check_yaml import check_files, defs_files
 
     project = current_project()

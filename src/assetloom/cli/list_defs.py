@@ -10,6 +10,7 @@ import click
 from assetloom.cli.counts import count_assets
 from assetloom.cli.loading import load_project_definitions
 from assetloom.cli.project_option import project_option
+from assetloom.cli.workspace_option import current_workspace_file
 from assetloom.errors import SourceLocation
 from assetloom.graph.asset_graph import AssetGraph
 
@@ -19,6 +20,12 @@ from assetloom.graph.asset_graph import AssetGraph
 @project_option
 def list_defs_command(as_json: bool) -> None:
     """List the assets of the project, external assets included."""
+    workspace_file = current_workspace_file()
+    if workspace_file is not None:
+        from assetloom.cli.workspace_commands import list_workspace_defs
+
+        list_workspace_defs(workspace_file, as_json, _print_table)
+        return
     _, defs = load_project_definitions()
     graph = defs.resolve_asset_graph()
     rows = asset_rows(graph)

@@ -13,6 +13,7 @@ from assetloom.cli.counts import count_diagnostics
 from assetloom.cli.diagnostics import print_diagnostics
 from assetloom.cli.exit_codes import exit_code_for
 from assetloom.cli.project_option import loaded_project_root, project_option
+from assetloom.cli.workspace_option import workspace_option
 from assetloom.errors import LoomError
 
 
@@ -74,6 +75,7 @@ class RootGroup(LazyGroup):
     },
 )
 @project_option
+@workspace_option
 @click.version_option(package_name="assetloom", prog_name="loom")
 def cli() -> None:
     """assetloom: assets generated from YAML by components."""

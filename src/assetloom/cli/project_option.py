@@ -49,6 +49,12 @@ def current_project() -> Project:
     return project
 
 
+def given_project_dir(ctx: click.Context) -> Path | None:
+    """``--project`` as given on the command line, if it was."""
+    given: Path | None = ctx.meta.get(_META_KEY)
+    return given
+
+
 def loaded_project_root(ctx: click.Context) -> Path | None:
     """The root of the project a command of this invocation found, if it got that far."""
     root: Path | None = ctx.meta.get(_ROOT_KEY)

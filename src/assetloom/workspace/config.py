@@ -16,8 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
 from assetloom.yaml.source import YamlDocument, read_yaml_documents
 
-WORKSPACE_FILE = "workspace.yaml"
-
 
 class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -111,19 +109,6 @@ class WorkspaceConfig:
     @property
     def root(self) -> Path:
         return self.file.parent
-
-
-def find_workspace_file(start: Path) -> Path | None:
-    """``workspace.yaml`` in ``start`` or the nearest folder above it that has one — unless a
-    project (a folder with ``defs/``) comes first: the nearest of the two wins, and in one
-    folder holding both, the workspace (which then lists that project) wins."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if (folder / WORKSPACE_FILE).is_file():
-            return folder / WORKSPACE_FILE
-        if (folder / "defs").is_dir():
-            return None
-    return None
 
 
 def read_workspace(file: Path) -> WorkspaceConfig:

@@ -38,11 +38,13 @@ class WorkspaceGraph:
         if duplicates:
             raise LoadErrors(duplicates)
         # The structure (edges, order, cycles, implicit externals) is the one every project
-        # graph has: built from bare specs, nothing in it can run.
-        self._structure = AssetGraph(
+        # graph has, so the graph checks (lint) read it as they read a project's.
+        self.asset_graph = AssetGraph(
             [
                 AssetsDefinition(
-                    specs=[AssetSpec(a.key, deps=a.deps, location=a.source)], compute_fn=None
+                    specs=[AssetSpec(a.key, deps=a.deps, location=a.source)],
+                    compute_fn=_runs_in_its_location if a.is_executable else None,
+                    node_name=a.node_name or None,
                 )
                 for a in self._asset.values()
             ]
@@ -69,7 +71,7 @@ class WorkspaceGraph:
 
     @property
     def all_keys(self) -> Set[AssetKey]:
-        return self._structure.all_keys
+        return self.asset_graph.all_keys
 
     def attributes(self, key: AssetKey) -> AssetAttributes:
         asset = self._asset.get(key)
@@ -84,18 +86,18 @@ class WorkspaceGraph:
         )
 
     def parents(self, key: AssetKey) -> Set[AssetKey]:
-        return self._structure.parents(key)
+        return self.asset_graph.parents(key)
 
     def children(self, key: AssetKey) -> Set[AssetKey]:
-        return self._structure.children(key)
+        return self.asset_graph.children(key)
 
     # --- the rest ----------------------------------------------------------------------
 
     def parent_list(self, key: AssetKey) -> tuple[AssetKey, ...]:
-        return self._structure.parent_list(key)
+        return self.asset_graph.parent_list(key)
 
     def toposorted(self, keys: Iterable[AssetKey] | None = None) -> list[AssetKey]:
-        return self._structure.toposorted(keys)
+        return self.asset_graph.toposorted(keys)
 
     def asset(self, key: AssetKey) -> AssetSnapshot | None:
         """What a location says about ``key``; None for a key only named in ``deps``."""
@@ -104,23 +106,24 @@ class WorkspaceGraph:
     def code_location(self, key: AssetKey) -> str | None:
         return self._owner.get(key)
 
-    def is_executable(self, key: AssetKey) -> bool:
-        asset = self._asset.get(key)
-        return asset is not None and asset.is_executable
-
     def is_external(self, key: AssetKey) -> bool:
-        return not self.is_executable(key)
+        return self.asset_graph.is_external(key)
 
     @property
     def executable_keys(self) -> frozenset[AssetKey]:
-        return frozenset(k for k, a in self._asset.items() if a.is_executable)
+        return self.asset_graph.executable_keys
 
     @property
     def external_keys(self) -> frozenset[AssetKey]:
-        return frozenset(self.all_keys) - self.executable_keys
+        return self.asset_graph.external_keys
 
     def __len__(self) -> int:
-        return len(self._structure)
+        return len(self.asset_graph)
+
+
+def _runs_in_its_location(*_args: object, **_kwargs: object) -> None:
+    """What stands for an asset's function here: it runs in its own location's process."""
+    raise RuntimeError("a workspace asset runs in its code location's process, not here")
 
 
 def _where(source: SourceLocation | None) -> str:

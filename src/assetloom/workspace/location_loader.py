@@ -41,6 +41,15 @@ def load_location(kind: LocationKind, root: Path, target: str | None) -> Definit
         raise LoadErrors([error]) from None
 
 
+def declared_external_keys(kind: LocationKind, root: Path) -> tuple[str, ...]:
+    """Keys a project means to depend on without defining (``external_assets``)."""
+    if kind is not LocationKind.PROJECT:
+        return ()
+    from assetloom.project import Project
+
+    return Project.at(root).external_assets
+
+
 def _import_file(file: Path, root: Path) -> ModuleType:
     from assetloom.loading.modules import import_defs_module
 

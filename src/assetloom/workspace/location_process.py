@@ -20,7 +20,11 @@ from assetloom.defs import Definitions
 from assetloom.errors import LoomError
 from assetloom.execution.events import RunEvent
 from assetloom.workspace.config import LocationKind
-from assetloom.workspace.location_loader import forget_modules, load_location
+from assetloom.workspace.location_loader import (
+    declared_external_keys,
+    forget_modules,
+    load_location,
+)
 from assetloom.workspace.protocol import error_message, read_message, write_message
 from assetloom.workspace.snapshot import Json, location_to_json, rebase, snapshot_assets
 
@@ -66,6 +70,7 @@ class LocationServer:
             "id": request_id,
             "type": "snapshot",
             "assets": [a.rebased(self.prefix).to_json() for a in assets],
+            "declared_external": list(declared_external_keys(self.kind, self.root)),
         }
 
     def _execute(self, request: Json, send: Any) -> Json:

@@ -16,10 +16,11 @@ located problem, when the location failed to load or a request failed).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import IO, Any, Final
 
-from assetloom.errors import LoomError
+from assetloom.errors import Diagnostic, LoomError
 from assetloom.workspace.snapshot import Json, location_from_json, location_to_json, rebase
 
 FINAL_TYPES: Final = frozenset({"snapshot", "done", "errors"})
@@ -46,6 +47,8 @@ def errors_to_json(error: LoomError, prefix: str = "") -> list[Json]:
     return [
         {
             "message": leaf.message,
+            "code": leaf.code,
+            "hint": leaf.hint,
             "location": location_to_json(rebase(leaf.location, prefix)),
             "related": [location_to_json(rebase(r, prefix)) for r in leaf.related],
         }
@@ -53,10 +56,23 @@ def errors_to_json(error: LoomError, prefix: str = "") -> list[Json]:
     ]
 
 
+class LocationError(LoomError):
+    """An error a location process reported, drawn with the code it had there."""
+
+    def __init__(self, message: str, *, reported_code: str, **details: Any) -> None:
+        super().__init__(message, **details)
+        self.reported_code = reported_code
+
+    def to_diagnostic(self) -> Diagnostic:
+        return dataclasses.replace(super().to_diagnostic(), code=self.reported_code)
+
+
 def errors_from_json(data: list[Json]) -> list[LoomError]:
     return [
-        LoomError(
+        LocationError(
             item["message"],
+            reported_code=item["code"],
+            hint=item["hint"],
             location=location_from_json(item["location"]),
             related=[r for r in map(location_from_json, item["related"]) if r is not None],
         )

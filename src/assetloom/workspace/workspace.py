@@ -34,6 +34,8 @@ class CodeLocation:
     config: LocationConfig
     process: LocationProcess | None = None
     assets: list[AssetSnapshot] = field(default_factory=list)
+    declared_external: tuple[str, ...] = ()
+    """Keys the location means to depend on without any location defining them."""
     errors: list[LoomError] = field(default_factory=list)
     fingerprint: Fingerprint = frozenset()
 
@@ -97,6 +99,10 @@ class Workspace:
         return self._graph
 
     @property
+    def declared_external(self) -> tuple[str, ...]:
+        return tuple(k for loc in self.locations.values() for k in loc.declared_external)
+
+    @property
     def load_errors(self) -> list[LoomError]:
         return [error for location in self.locations.values() for error in location.errors]
 
@@ -150,6 +156,7 @@ class Workspace:
             *_, final = location.process.answers(request_id)
             if final["type"] == "snapshot":
                 location.assets = [AssetSnapshot.from_json(a) for a in final["assets"]]
+                location.declared_external = tuple(final["declared_external"])
             else:
                 location.errors = errors_from_json(final["errors"])
 

@@ -1,0 +1,150 @@
+"""``list defs``, ``check defs`` and ``materialize`` on a workspace (``-w`` or a workspace.yaml
+found by itself): the same output as for one project, over the joined graph of every code
+location.
+
+A location that fails to load is reported with its errors and the command goes on with the
+others; it still exits non-zero. A key defined by two locations (or a cycle through several)
+stops the command: nothing can be listed or run correctly from such a graph.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from assetloom.cli.counts import count_diagnostics, plural
+from assetloom.cli.diagnostics import print_diagnostics
+from assetloom.cli.exit_codes import ExitCode
+from assetloom.errors import Diagnostic, LoomError, Severity
+from assetloom.execution.events import EventObserver
+from assetloom.workspace.graph import WorkspaceGraph
+from assetloom.workspace.workspace import Workspace
+
+
+def open_workspace(file: Path) -> Workspace:
+    """The workspace of ``file``, loaded; its folder becomes the working directory, so the
+    paths in messages (``location_1/defs/assets.py:5:1``) are relative to it. A broken
+    workspace file raises its located errors."""
+    os.chdir(file.parent)
+    return Workspace.open(file)
+
+
+def location_diagnostics(workspace: Workspace) -> list[Diagnostic]:
+    """The errors of every location that did not load."""
+    return [
+        d
+        for location in workspace.failed_locations()
+        for error in location.errors
+        for d in error.diagnostics()
+    ]
+
+
+def report_failed_locations(workspace: Workspace) -> bool:
+    """Print the errors of every location that did not load, and a line naming each; whether
+    there were any."""
+    print_diagnostics(location_diagnostics(workspace), workspace.root)
+    for location in workspace.failed_locations():
+        count = count_diagnostics(d for e in location.errors for d in e.diagnostics())
+        click.echo(f"code location `{location.name}` did not load: {count}", err=True)
+    return bool(workspace.failed_locations())
+
+
+def asset_rows(graph: WorkspaceGraph) -> list[dict[str, Any]]:
+    """The rows of ``list defs`` (the same fields as for a project), one per key."""
+    rows = []
+    for key in graph.toposorted():
+        asset = graph.asset(key)
+        source = asset.source if asset is not None else None
+        rows.append(
+            {
+                "key": key.to_user_string(),
+                "deps": [p.to_user_string() for p in graph.parent_list(key)],
+                "group": asset.group_name if asset is not None else None,
+                "kinds": list(asset.kinds) if asset is not None else [],
+                "description": asset.description if asset is not None else None,
+                "is_external": graph.is_external(key),
+                "code_location": graph.code_location(key),
+                "source": f"{source.path}:{source.line}" if source and source.line else None,
+            }
+        )
+    return rows
+
+
+def count_assets(graph: WorkspaceGraph, workspace: Workspace) -> str:
+    loaded = len(workspace.locations) - len(workspace.failed_locations())
+    return (
+        f"{plural(len(graph), 'asset')} ({len(graph.external_keys)} external) in "
+        f"{plural(loaded, 'code location')}"
+    )
+
+
+def list_workspace_defs(
+    file: Path, as_json: bool, print_table: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    with open_workspace(file) as workspace:
+        failed = report_failed_locations(workspace)
+        graph = workspace.graph()
+        rows = asset_rows(graph)
+        if as_json:
+            click.echo(json.dumps({"assets": rows}, indent=2))
+        else:
+            print_table(rows)
+            click.echo(count_assets(graph, workspace))
+    if failed:
+        sys.exit(ExitCode.INVALID)
+
+
+def check_workspace_defs(file: Path, strict: bool, output_format: str) -> None:
+    from assetloom.graph.lint import graph_diagnostics
+
+    with open_workspace(file) as workspace:
+        diagnostics = location_diagnostics(workspace)
+        graph = None
+        try:
+            graph = workspace.graph()
+        except LoomError as error:
+            diagnostics += error.diagnostics()
+        if graph is not None:
+            diagnostics += graph_diagnostics(graph.asset_graph, workspace.declared_external)
+        print_diagnostics(diagnostics, workspace.root, output_format)
+        failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
+        if output_format == "text":
+            if failed or graph is None:
+                click.echo(count_diagnostics(diagnostics), err=True)
+            else:
+                warnings = f", {count_diagnostics(diagnostics)}" if diagnostics else ""
+                click.echo(f"all definitions loaded: {count_assets(graph, workspace)}{warnings}")
+    if failed:
+        sys.exit(ExitCode.INVALID)
+
+
+def materialize_workspace(file: Path, selection: str | None, observer: EventObserver) -> None:
+    from assetloom.graph.selection import select
+    from assetloom.workspace.run import FAILURE, SKIPPED, SUCCESS, run_workspace
+
+    with open_workspace(file) as workspace:
+        failed = report_failed_locations(workspace)
+        graph = workspace.graph()
+        keys = graph.executable_keys
+        if selection is not None:
+            keys = select(graph, selection) & keys
+        result = run_workspace(workspace, keys, observer=observer, selection=selection)
+    for failure in result.failures:
+        where = f"{failure.source}: " if failure.source is not None else ""
+        click.echo(f"\n{where}{failure.summary}\n{failure.traceback}", err=True)
+    if result.errors:
+        print_diagnostics([d for e in result.errors for d in e.diagnostics()], Path.cwd())
+    click.echo(
+        f"run {result.run_id}: {len(result.keys_with(SUCCESS))} materialized, "
+        f"{len(result.keys_with(FAILURE))} failed, {len(result.keys_with(SKIPPED))} skipped"
+    )
+    if not result.success:
+        sys.exit(ExitCode.RUN_FAILED)
+    if failed:
+        sys.exit(ExitCode.INVALID)
