@@ -310,5 +310,6 @@ def test_selection_by_code_location() -> None:
     dg.materialize(defs, selection="code_location:warehouse and group:raw")
     assert ran == ["source"]
     ran.clear()
-    dg.materialize(defs, selection="code_location:elsewhere")
+    with pytest.raises(dg.EmptySelectionError, match="`code_location:elsewhere` matches no"):
+        dg.materialize(defs, selection="code_location:elsewhere")
     assert ran == []

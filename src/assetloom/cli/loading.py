@@ -31,6 +31,7 @@ class CheckedLoad:
 def load_and_check(project: Project) -> CheckedLoad:
     """Load ``project`` and check the graph: typo'd dependencies and missing resources are
     errors, like load errors; unused external-asset declarations are warnings."""
+    from assetloom.execution.plan import missing_resources
     from assetloom.graph.lint import graph_diagnostics
     from assetloom.loading.session import LoadSession
 
@@ -39,7 +40,9 @@ def load_and_check(project: Project) -> CheckedLoad:
     except LoomError as error:
         return CheckedLoad(None, error.diagnostics())
     graph = defs.resolve_asset_graph()
-    return CheckedLoad(defs, graph_diagnostics(graph, project.external_assets))
+    diagnostics = graph_diagnostics(graph, project.external_assets)
+    diagnostics += [error.to_diagnostic() for error in missing_resources(defs)]
+    return CheckedLoad(defs, diagnostics)
 
 
 def load_project_definitions() -> tuple[Project, Definitions]:

@@ -63,10 +63,10 @@ def resolve_selection(graph: AssetGraph, selection: Selection) -> frozenset[Asse
     executable = graph.executable_keys
     if selection is None:
         return executable
-    from assetloom.graph.selection import select
+    from assetloom.graph.selection import select, select_executable
 
     if isinstance(selection, str):
-        return select(graph, selection) & executable
+        return select_executable(graph, selection)  # matching nothing runnable is an error
     keys: set[AssetKey] = set()
     texts: list[str] = []
     for item in selection:

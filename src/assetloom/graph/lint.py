@@ -103,7 +103,6 @@ def _sibling_keys(graph: AssetGraph, key: AssetKey) -> Iterable[AssetKey]:
 
 def _dep_location(graph: AssetGraph, child: AssetKey, dep: AssetKey) -> SourceLocation | None:
     for asset_dep in graph.spec(child).deps:
-        location: SourceLocation | None = getattr(asset_dep, "location", None)
-        if asset_dep.asset_key == dep and location is not None:
-            return location
+        if asset_dep.asset_key == dep and asset_dep.location is not None:
+            return asset_dep.location
     return graph.location(child)

@@ -42,7 +42,12 @@ from dataclasses import dataclass, field
 from typing import ClassVar, Final, Literal, Protocol, final
 
 from assetloom.assets.key import AssetKey
-from assetloom.errors import SelectionError, UnknownAssetKeyError, did_you_mean
+from assetloom.errors import (
+    EmptySelectionError,
+    SelectionError,
+    UnknownAssetKeyError,
+    did_you_mean,
+)
 
 __all__ = [
     "AllAssets",
@@ -53,6 +58,7 @@ __all__ = [
     "Not",
     "Or",
     "Roots",
+    "RunnableGraph",
     "SelectableGraph",
     "Selection",
     "Sinks",
@@ -60,6 +66,7 @@ __all__ = [
     "Traverse",
     "parse_selection",
     "select",
+    "select_executable",
 ]
 
 
@@ -95,6 +102,13 @@ class SelectableGraph(Protocol):
     def children(self, key: AssetKey) -> AbstractSet[AssetKey]:
         """The keys that depend on ``key`` directly."""
         ...
+
+
+class RunnableGraph(SelectableGraph, Protocol):
+    """A graph some of whose keys can be run (the others are external assets)."""
+
+    @property
+    def executable_keys(self) -> AbstractSet[AssetKey]: ...
 
 
 @final
@@ -652,3 +666,53 @@ def select(graph: SelectableGraph, text: str | Sequence[str] | None) -> frozense
         else:
             selected |= parse_selection(item)._evaluate(resolver)
     return frozenset(selected)
+
+
+def select_executable(graph: RunnableGraph, text: str | Sequence[str]) -> frozenset[AssetKey]:
+    """The keys ``text`` selects that can be run. A selection to run that matches none (a
+    misspelt group, a tag no asset has, only external assets) is an error naming it, never
+    a run of nothing."""
+    selected = select(graph, text)
+    runnable = frozenset(selected & graph.executable_keys)
+    if runnable:
+        return runnable
+    shown = text if isinstance(text, str) else ", ".join(text)
+    if selected:
+        names = ", ".join(f"`{k.to_user_string()}`" for k in sorted(selected))
+        raise EmptySelectionError(
+            f"selection `{shown}` matches only external assets ({names}), which are never run",
+            hint="select the assets that depend on them, e.g. `key:x+`",
+        )
+    hint = _near_values(graph, shown)
+    raise EmptySelectionError(f"selection `{shown}` matches no asset", hint=hint)
+
+
+def _near_values(graph: SelectableGraph, text: str) -> str | None:
+    """For ``group:x`` (or ``kind:``, ``owner:``, ``code_location:``, ``tag:``) matching
+    nothing: the values the graph does have, closest first."""
+    try:
+        parsed = parse_selection(text)
+    except SelectionError:
+        return None
+    if isinstance(parsed, AttributeFilter):
+        attribute, wanted = parsed.attribute, parsed.value
+    elif isinstance(parsed, TagFilter):
+        attribute, wanted = "tag", parsed.key
+    else:
+        return None
+    values: set[str] = set()
+    for key in graph.all_keys:
+        values.update(_ATTRIBUTE_VALUES[attribute](graph.attributes(key)))
+    if not values:
+        return f"no asset has a {attribute}"
+    close = did_you_mean(wanted, values).removeprefix(" — ")
+    return close or f"known {attribute}s: " + ", ".join(f"`{v}`" for v in sorted(values))
+
+
+_ATTRIBUTE_VALUES: Final[Mapping[str, Callable[[AssetAttributes], Iterable[str]]]] = {
+    "group": lambda a: [a.group_name] if a.group_name else [],
+    "code_location": lambda a: [a.code_location] if a.code_location else [],
+    "kind": lambda a: a.kinds,
+    "owner": lambda a: a.owners,
+    "tag": lambda a: a.tags,
+}

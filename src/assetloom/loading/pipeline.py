@@ -7,7 +7,6 @@ attributes, ``build_defs``, source locations of the built assets, post-processin
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from assetloom.errors import (
     RequirementError,
     SourceLocation,
 )
+from assetloom.loading.dep_locations import declared_items, locate_deps
 from assetloom.loading.envelope import DefsDocument
 from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.registry import ComponentRegistry, user_frame
@@ -32,8 +32,6 @@ from assetloom.loading.template_vars import template_scope
 from assetloom.loading.validation_errors import located_errors
 from assetloom.templating.environment import has_templates, render_tree
 from assetloom.yaml.source import YamlDocument
-
-ITEM_NAME_FIELDS = ("name", "key", "asset_key")
 
 
 @dataclass(frozen=True)
@@ -164,32 +162,15 @@ def _with_attributes(document: YamlDocument, attributes: Any) -> YamlDocument:
 
 
 def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitions:
-    """Point every asset at the YAML item that declared it (matched by name or key)."""
-    items: dict[str, SourceLocation] = {}
-    for name, location in _named_items(document):
-        items.setdefault(name, location)
+    """Point every asset at the YAML item that declared it (matched by name or key), and
+    each of its dependencies at the string that wrote it."""
+    items = declared_items(document)
     fallback = document.positions.location(("type",))
     for assets_def in defs.assets:
         key = min(assets_def.keys)
-        location = items.get(key.to_user_string()) or items.get(key.name) or fallback
+        item = items.get(key.to_user_string()) or items.get(key.name)
+        location = document.positions.location(item.name_path) if item else fallback
         assets_def.set_source_location(location)
+    locate_deps(defs, document, items)
     return defs
-
-
-def _named_items(document: YamlDocument) -> Iterator[tuple[str, SourceLocation]]:
-    positions = document.positions
-    stack: list[tuple[tuple[Any, ...], Any]] = [
-        (("attributes",), (document.value or {}).get("attributes"))
-    ]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            for field in ITEM_NAME_FIELDS:
-                name = value.get(field)
-                if isinstance(name, str):
-                    yield name, positions.location((*path, field))
-                    break
-            stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
 
