@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.loading import load_project_definitions
 from assetloom.execution.executors.in_process import StepEvent
 from assetloom.execution.result import AssetOutcome
@@ -37,7 +38,7 @@ def materialize_command(selection: str | None) -> None:
         f"{len(result.failed_keys)} failed, {len(result.skipped_keys)} skipped"
     )
     if not result.success:
-        raise SystemExit(1)
+        raise SystemExit(ExitCode.RUN_FAILED)
 
 
 def _print_step(event: StepEvent) -> None:
