@@ -46,7 +46,7 @@ def print_diagnostics(
     """``text``: each diagnostic with its code frame, to stderr (paths are read relative to
     ``root`` for the frames). ``json``: the list, to stdout, even when empty."""
     if output_format == "json":
-        click.echo(json.dumps([d.to_json() for d in diagnostics], indent=2))
+        click.echo(json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False))
         return
     frames = CodeFrames(root)
     colour = False if os.environ.get("NO_COLOR") else None  # None: only on a terminal
