@@ -12,6 +12,7 @@ working); each class has a stable ``code``, documented in README's "Errors" tabl
     ├── TemplateError (ValueError)             LOOM104 a ``{{ }}`` template failed
     ├── RequirementError (LookupError)         LOOM105 ``requirements.env`` names an unset variable
     ├── ComponentLoadError (RuntimeError)      LOOM106 user code raised while loading
+    ├── UnreadableFileError (OSError)          LOOM107 a defs/ file not read (FIFO, too big)
     ├── DefinitionsError (ValueError)          LOOM201 the merged Definitions are inconsistent
     │   ├── DuplicateAssetKeyError             LOOM202 two sources define the same key
     │   ├── CycleError                         LOOM203 the dependency graph has a cycle
@@ -67,6 +68,7 @@ __all__ = [
     "UnknownCheckTargetError",
     "UnknownComponentTypeError",
     "UnknownRunError",
+    "UnreadableFileError",
     "YamlSyntaxError",
     "did_you_mean",
     "error_codes",
@@ -134,6 +136,8 @@ def _position(location: SourceLocation | None) -> dict[str, Any]:
 #: Codes of the warnings (Diagnostics that are never raised), with what each means.
 WARNING_CODES = {
     "LOOM901": "an entry of `[tool.assetloom] external_assets` that no asset depends on",
+    "LOOM902": "a look-alike of `defs.yaml` (`defs.yml`, `Defs.yaml`, ...): not loaded",
+    "LOOM903": "a symlink under defs/ to outside the project (or to a folder holding it)",
 }
 
 
@@ -221,6 +225,13 @@ class ComponentLoadError(LoomError, RuntimeError):
     """User code raised while a module under ``defs/`` was imported or ``build_defs`` ran."""
 
     code = "LOOM106"
+
+
+class UnreadableFileError(LoomError, OSError):
+    """A file or folder under ``defs/`` the loader will not read: not a regular file, over
+    the size limit, or not readable."""
+
+    code = "LOOM107"
 
 
 class DefinitionsError(LoomError, ValueError):

@@ -351,21 +351,6 @@ def test_an_exception_while_importing_a_module_under_defs(project: WriteProject)
     ]
 
 
-def test_lookalike_file_names_are_reported(project: WriteProject) -> None:
-    root = project(
-        {
-            "defs/a/defs.yml": f"type: {FACTORY}\n",
-            "defs/b/component.yaml": f"type: {FACTORY}\n",
-        }
-    )
-    assert load_errors(root) == [
-        "defs/a/defs.yml:1:1: `defs.yml` is not loaded: a component file must be named "
-        "`defs.yaml`",
-        "defs/b/component.yaml:1:1: `component.yaml` is not loaded: a component file must be "
-        "named `defs.yaml`",
-    ]
-
-
 def test_errors_of_every_document_and_file_are_collected(project: WriteProject) -> None:
     root = _etl(
         project,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML
 
-from assetloom.errors import SourceLocation, YamlSyntaxError
+from assetloom.errors import SourceLocation, UnreadableFileError, YamlSyntaxError
 from assetloom.yaml.source import (
     YamlDocument,
     parse_yaml_documents,
@@ -474,9 +475,22 @@ def test_a_file_that_is_not_utf8_is_a_located_syntax_error(tmp_path: Path) -> No
     )
 
 
-def test_a_missing_file_raises_oserror(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
+def test_a_file_that_cannot_be_read_is_a_located_error(tmp_path: Path) -> None:
+    with pytest.raises(UnreadableFileError) as info:
         read_yaml_documents(tmp_path / "nope.yaml", "nope.yaml")
+    assert str(info.value) == "nope.yaml: cannot read the file: no such file or directory"
+
+
+def test_only_regular_files_under_the_size_limit_are_read(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "fifo.yaml")  # a plain read would block until someone writes
+    (tmp_path / "big.yaml").write_text("- 1\n" * 10 + "#" * 10)
+    with pytest.raises(UnreadableFileError, match="not a regular file"):
+        read_yaml_documents(tmp_path / "fifo.yaml", "fifo.yaml")
+    with pytest.raises(UnreadableFileError, match="/dev/zero: not a regular file"):
+        read_yaml_documents(Path("/dev/zero"), "/dev/zero")
+    with pytest.raises(UnreadableFileError, match="over the size limit of 49 bytes"):
+        read_yaml_documents(tmp_path / "big.yaml", "big.yaml", max_size=49)
+    assert len(read_yaml_documents(tmp_path / "big.yaml", "big.yaml", max_size=50)) == 1
 
 
 # --- speed ---------------------------------------------------------------------------------

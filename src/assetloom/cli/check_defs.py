@@ -28,11 +28,12 @@ def check_defs_command(strict: bool, output_format: str) -> None:
 
         check_workspace_defs(workspace_file, strict, output_format)
         return
-    from assetloom.cli.check_yaml import check_files, defs_files
+    from assetloom.cli.check_yaml import check_files, walk_defs
 
     project = current_project()
-    reports = check_files(project, defs_files(project))
-    diagnostics = [p.to_diagnostic() for r in reports for p in r.problems]
+    files, found = walk_defs(project)
+    reports = check_files(project, files)
+    diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
     reported = {d.location.path for d in diagnostics if d.location}
     checked = load_and_check(project)
     # A file the schema check flagged would be reported again by the loader, less precisely;

@@ -7,7 +7,7 @@ Imports the component classes (through the registry) and nothing else of the pro
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -16,10 +16,9 @@ from assetloom.cli.counts import plural
 from assetloom.cli.diagnostics import format_option, print_diagnostics
 from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.project_option import current_project, project_option
+from assetloom.errors import Diagnostic, Severity
 from assetloom.loading.session import FileReport
 from assetloom.project import Project
-
-DEFS_FILE = "defs.yaml"
 
 
 @click.command("yaml")
@@ -30,12 +29,13 @@ def check_yaml_command(paths: tuple[Path, ...], output_format: str) -> None:
     """Validate every defs.yaml (every --- document) under defs/, or under PATHS."""
     absolute = [p.resolve() for p in paths]  # before current_project() changes directory
     project = current_project()
-    reports = check_files(project, defs_files(project, absolute))
-    diagnostics = [p.to_diagnostic() for r in reports for p in r.problems]
+    files, found = walk_defs(project, absolute)
+    reports = check_files(project, files)
+    diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
     print_diagnostics(diagnostics, project.root, output_format)
     if output_format == "text":
         click.echo(summary(reports), err=bool(diagnostics))
-    if diagnostics:
+    if any(d.severity is Severity.ERROR for d in diagnostics):
         # SystemExit, not click's Exit: `loom` runs click with standalone_mode=False.
         sys.exit(ExitCode.INVALID)
 
@@ -50,26 +50,17 @@ def check_files(project: Project, files: Iterable[Path]) -> list[FileReport]:
     return LoadSession(project).check_documents(files)
 
 
-def defs_files(project: Project, paths: Iterable[Path] = ()) -> list[Path]:
-    """The ``defs.yaml`` files to check: under ``defs/`` by default; a folder given on the
-    command line is searched, a file is checked whatever its name."""
-    found: set[Path] = set()
-    for path in list(paths) or [project.defs_root]:
-        if path.is_file():
-            found.add(path)
-        elif path.is_dir():
-            found.update(_walk(path))
-    return sorted(found)
+def walk_defs(
+    project: Project, paths: Iterable[Path] = ()
+) -> tuple[list[Path], list[Diagnostic]]:
+    """The ``defs.yaml`` files to check (under ``defs/`` by default; a folder given on the
+    command line is searched, a file is checked whatever its name), and the errors and
+    warnings of the walk: the loader's own walk, so both see the same files."""
+    from assetloom.loading.tree import DefsTree
 
-
-def _walk(folder: Path) -> Iterator[Path]:
-    for entry in sorted(folder.iterdir()):
-        if entry.name.startswith(".") or entry.name == "__pycache__":
-            continue
-        if entry.is_dir():
-            yield from _walk(entry)
-        elif entry.name == DEFS_FILE:
-            yield entry
+    tree = DefsTree(project)
+    files = tree.defs_files(paths)
+    return files, tree.diagnostics
 
 
 def summary(reports: list[FileReport]) -> str:

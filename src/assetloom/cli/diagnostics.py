@@ -22,6 +22,7 @@ from pathlib import Path
 import click
 
 from assetloom.errors import Diagnostic, Severity, SourceLocation
+from assetloom.yaml.source import DEFAULT_MAX_FILE_SIZE, read_source
 
 OUTPUT_FORMATS = ("text", "json")
 
@@ -81,8 +82,10 @@ class CodeFrames:
 
     def frame(self, location: SourceLocation) -> list[str]:
         """Two lines (source, caret), or none for a whole-file location or unreadable file."""
+        if not location.line:
+            return []
         lines = self._read(location.path)
-        if not location.line or location.line > len(lines):
+        if location.line > len(lines):
             return []
         text = lines[location.line - 1]
         before = text[: max(location.col - 1, 0)]
@@ -96,7 +99,9 @@ class CodeFrames:
         if path not in self._lines:
             try:
                 file = Path(path) if self.root is None else self.root / path
-                text = file.read_text(encoding="utf-8-sig", errors="replace")
+                # Safely: the file may be a FIFO, a device or huge (the error may say so).
+                data = read_source(file, path, DEFAULT_MAX_FILE_SIZE)
+                text = data.decode("utf-8-sig", errors="replace")
             except OSError:
                 text = ""
             self._lines[path] = text.splitlines()

@@ -19,7 +19,7 @@ from typing import TypeVar
 from assetloom.components.builtin.defs_folder import DefsFolderComponent
 from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions, validated_once
-from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
+from assetloom.errors import LoadErrors, LoomError, SourceLocation
 from assetloom.loading.modules import (
     component_instances,
     definitions_in_module,
@@ -32,21 +32,11 @@ from assetloom.loading.pipeline import (
     run_build_defs,
 )
 from assetloom.loading.post_processing import apply_rules
+from assetloom.loading.tree import DefsTree, Folder
 from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
 from assetloom.yaml.parse_cache import parse_cache_for
 from assetloom.yaml.source import read_yaml_documents
-
-DEFS_FILE = "defs.yaml"
-COMPONENT_MODULE = "component.py"
-LOOKALIKES = {
-    "defs.yml": DEFS_FILE,
-    "component.yaml": DEFS_FILE,
-    "component.yml": DEFS_FILE,
-    "defs.yaml.j2": DEFS_FILE,
-    "definitions.yaml": DEFS_FILE,
-}
-SKIPPED = {"__pycache__", "node_modules"}
 
 T = TypeVar("T")
 
@@ -82,6 +72,7 @@ class DefsLoader:
             defs_root=project.defs_root,
             settings=project.settings,
         )
+        self.tree = DefsTree(project)
 
     def load(self) -> Definitions:
         if not self.project.defs_root.is_dir():
@@ -90,6 +81,7 @@ class DefsLoader:
             )
         with validated_once():
             parts = self._folder(self.project.defs_root)
+        self.errors.extend(self.tree.errors)
         self.parse_cache.save()
         merged = self._attempt(
             lambda: Definitions.merge(*parts, code_location=self.project.name)
@@ -107,10 +99,13 @@ class DefsLoader:
             self.errors.append(error)
             return None
 
-    def _folder(self, folder: Path) -> list[Definitions]:
-        context = self.root_context.for_path(folder)
-        if (folder / DEFS_FILE).is_file():
-            loaded = self._components_of(folder / DEFS_FILE, context)
+    def _folder(self, path: Path) -> list[Definitions]:
+        folder = self.tree.folder(path)
+        if folder is None:
+            return []
+        context = self.root_context.for_path(path)
+        if folder.defs_file is not None:
+            loaded = self._components_of(folder.defs_file, context)
             folder_components = [c for c in loaded if isinstance(c.component, DefsFolderComponent)]
             own = [d for c in loaded if c not in folder_components for d in self._build(c)]
             if not folder_components:
@@ -124,29 +119,18 @@ class DefsLoader:
             ]
             merged = self._attempt(lambda: apply_rules(Definitions.merge(*below), rules))
             return [*own, merged] if merged is not None else own
-        if (folder / COMPONENT_MODULE).is_file():
-            return self._component_module(folder / COMPONENT_MODULE, context)
+        if folder.component_module is not None:
+            return self._component_module(folder.component_module, context)
         return self._walk_children(folder, context)
 
-    def _walk_children(self, folder: Path, context: ComponentLoadContext) -> list[Definitions]:
+    def _walk_children(self, folder: Folder, context: ComponentLoadContext) -> list[Definitions]:
         out: list[Definitions] = []
-        for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.name in SKIPPED:
-                continue
-            if entry.is_dir():
-                out.extend(self._folder(entry))
-            elif entry.name in LOOKALIKES:
-                self.errors.append(
-                    DefsDocumentError(
-                        f"`{entry.name}` is not loaded: a component file must be named "
-                        f"`{LOOKALIKES[entry.name]}`",
-                        location=SourceLocation(self.project.relative(entry), 1, 1),
-                    )
-                )
-            elif entry.suffix == ".py" and entry.name not in (DEFS_FILE, COMPONENT_MODULE):
-                defs = self._attempt(lambda e=entry: self._module(e, context))  # type: ignore[misc]
-                if defs is not None:
-                    out.append(defs)
+        for module in folder.modules:
+            defs = self._attempt(lambda m=module: self._module(m, context))  # type: ignore[misc]
+            if defs is not None:
+                out.append(defs)
+        for child in folder.folders:
+            out.extend(self._folder(child))
         return out
 
     def _module(self, file: Path, context: ComponentLoadContext) -> Definitions:
@@ -155,7 +139,11 @@ class DefsLoader:
 
     def _components_of(self, file: Path, context: ComponentLoadContext) -> list[LoadedComponent]:
         display = self.project.relative(file)
-        documents = self._attempt(lambda: read_yaml_documents(file, display, self.parse_cache))
+        documents = self._attempt(
+            lambda: read_yaml_documents(
+                file, display, self.parse_cache, max_size=self.tree.max_size
+            )
+        )
         loaded: list[LoadedComponent] = []
         for document in documents or ():
             if document.value is None:

@@ -21,14 +21,16 @@ alias, digits only in integers.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias, final
 
-from assetloom.errors import SourceLocation, YamlSyntaxError
+from assetloom.errors import SourceLocation, UnreadableFileError, YamlSyntaxError
 
 if TYPE_CHECKING:
     from assetloom.yaml.parse_cache import ParseCache
@@ -38,12 +40,14 @@ __all__ = [
     "PositionMap",
     "YamlDocument",
     "parse_yaml_documents",
+    "read_source",
     "read_yaml_documents",
 ]
 
 KeyPath: TypeAlias = tuple[Any, ...]
 """Mapping keys and list indices from the document root to a value."""
 
+DEFAULT_MAX_FILE_SIZE: Final = 10 * 2**20
 MAX_DEPTH: Final = 100
 MAX_ALIAS_EXPANSION: Final = 100_000
 MAX_INT_DIGITS: Final = 1000
@@ -151,16 +155,21 @@ def parse_yaml_documents(text: str, path: str) -> list[YamlDocument]:
 
 
 def read_yaml_documents(
-    file: Path, display_path: str, cache: ParseCache | None = None, *, keep: bool = True
+    file: Path,
+    display_path: str,
+    cache: ParseCache | None = None,
+    *,
+    keep: bool = True,
+    max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> list[YamlDocument]:
-    """Read ``file`` as UTF-8 and parse it; ``OSError`` is left to the caller.
+    """Read ``file`` (see :func:`read_source`) as UTF-8 and parse it.
 
     A file whose bytes were parsed before in this process is not parsed again (`loom check
     defs` checks the schemas, then loads: both read every file). The documents are shared,
     so their values must not be mutated (``keep=False``: not kept for later, which a check
     that only streams through the files does not need). With a ``cache``, bytes parsed by an
     earlier process are not parsed again either."""
-    data = file.read_bytes()
+    data = read_source(file, display_path, max_size)
     cache_key = (display_path, data)
     cached = _PARSED.get(cache_key)
     if cached is not None:
@@ -176,6 +185,56 @@ def read_yaml_documents(
 
 
 _PARSED: dict[tuple[str, bytes], tuple[YamlDocument, ...]] = {}
+
+
+def read_source(file: Path, display_path: str, max_size: int) -> bytes:
+    """The bytes of ``file``, or a located UnreadableFileError: when it is not a regular file
+    (a FIFO would block the read forever, ``/dev/zero`` never end it), is over ``max_size``
+    bytes, or cannot be read. Symlinks are followed: whether to is the tree walk's call."""
+    try:
+        descriptor = os.open(file, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise _unreadable(display_path, error) from None
+    try:
+        status = os.fstat(descriptor)
+        regular = stat.S_ISREG(status.st_mode)
+        data = _read_at_most(descriptor, status.st_size, max_size) if regular else b""
+    except OSError as error:
+        raise _unreadable(display_path, error) from None
+    finally:
+        os.close(descriptor)
+    if not regular:
+        raise UnreadableFileError(
+            "not a regular file; not read", location=SourceLocation(display_path)
+        )
+    if data is None:
+        raise UnreadableFileError(
+            f"the file is over the size limit of {max_size:,} bytes "
+            "(`[tool.assetloom] max_file_size`); not read",
+            location=SourceLocation(display_path),
+        )
+    return data
+
+
+def _read_at_most(descriptor: int, expected: int, limit: int) -> bytes | None:
+    """All the bytes, or None past ``limit`` (counted as read: the file may be growing)."""
+    if expected > limit:
+        return None
+    chunks, size = [], 0
+    while chunk := os.read(descriptor, max(expected - size, 0) + 65536):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return None
+    return b"".join(chunks)
+
+
+def _unreadable(display_path: str, error: OSError) -> UnreadableFileError:
+    reason = "permission denied" if isinstance(error, PermissionError) else error.strerror
+    return UnreadableFileError(
+        f"cannot read the file: {(reason or str(error)).lower()}",
+        location=SourceLocation(display_path),
+    )
 
 
 def _decode_and_parse(data: bytes, display_path: str) -> list[YamlDocument]:

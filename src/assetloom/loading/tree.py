@@ -1,0 +1,256 @@
+"""The one walk of a project's ``defs/`` tree, and what it refuses to follow.
+
+Every command sees the tree through :class:`DefsTree`, so ``check yaml`` and the loader list
+the same files and give the same warnings. The tree is data other people write, so the walk
+is careful with it:
+
+- only regular files are taken: a FIFO, socket or device (or a symlink to one, such as
+  ``/dev/zero``) named like a file the loader reads is a located error, never opened;
+- a file over ``[tool.assetloom] max_file_size`` bytes (default 10 MB) is a located error;
+- a file or folder that cannot be read is a located error, not a ``PermissionError``;
+- a symlink pointing outside the project is not followed (a warning says so) unless
+  ``[tool.assetloom] follow_external_symlinks = true``; a folder reached twice (a symlink
+  loop, a second link to one folder, a link to a folder holding the project, such as ``/``)
+  is walked once;
+- a look-alike of ``defs.yaml`` (``defs.yml``, ``Defs.yaml``, ``defs .yaml``,
+  ``component.yaml``, a folder named ``defs.yaml``, ...) is a located warning: it is not
+  loaded, and silently skipping it would hide a component.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from assetloom.errors import (
+    Diagnostic,
+    LoomError,
+    Severity,
+    SourceLocation,
+    UnreadableFileError,
+)
+from assetloom.project import Project
+from assetloom.yaml.source import DEFAULT_MAX_FILE_SIZE
+
+__all__ = ["COMPONENT_MODULE", "DEFS_FILE", "DefsTree", "Folder", "max_file_size"]
+
+DEFS_FILE: Final = "defs.yaml"
+COMPONENT_MODULE: Final = "component.py"
+SKIPPED: Final = frozenset({"__pycache__", "node_modules"})
+LOOKALIKE_CODE: Final = "LOOM902"
+EXTERNAL_SYMLINK_CODE: Final = "LOOM903"
+# Names meant as `defs.yaml`, once spaces are dropped and case is folded.
+_LOOKALIKES: Final = frozenset(
+    {
+        "defs.yaml",
+        "defs.yml",
+        "defs.yaml.j2",
+        "defs.yaml.yaml",
+        "def.yaml",
+        "definitions.yaml",
+        "definitions.yml",
+        "component.yaml",
+        "component.yml",
+    }
+)
+_SPACES: Final = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Folder:
+    """One folder of the tree, as the loader needs it: its ``defs.yaml``, its
+    ``component.py``, its other Python modules and its sub-folders, each sorted by name."""
+
+    path: Path
+    defs_file: Path | None
+    component_module: Path | None
+    modules: tuple[Path, ...]
+    folders: tuple[Path, ...]
+
+
+def max_file_size(project: Project) -> int:
+    """``[tool.assetloom] max_file_size``: the largest file the loader reads, in bytes."""
+    value: Any = project.settings.get("max_file_size", DEFAULT_MAX_FILE_SIZE)
+    if type(value) is not int or value <= 0:
+        raise LoomError(
+            f"[tool.assetloom] max_file_size must be a positive number of bytes, got {value!r}",
+            location=SourceLocation("pyproject.toml"),
+        )
+    return value
+
+
+class DefsTree:
+    """Walks one project's defs tree, collecting located errors and warnings on the way
+    (``errors``, ``warnings``) instead of stopping at the first."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.max_size = max_file_size(project)
+        self.follow_external = project.settings.get("follow_external_symlinks", False) is True
+        self.errors: list[LoomError] = []
+        self.warnings: list[Diagnostic] = []
+        self._root = Path(os.path.realpath(project.root))
+        self._visited: set[Path] = set()
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Errors and warnings, as every command reports them."""
+        return [*(e.to_diagnostic() for e in self.errors), *self.warnings]
+
+    def folder(self, path: Path) -> Folder | None:
+        """The entries of ``path`` the loader reads; None when it cannot be listed or was
+        walked already (reached again through a symlink)."""
+        real = Path(os.path.realpath(path))
+        if real in self._visited:
+            return None
+        self._visited.add(real)
+        try:
+            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+        except OSError as error:
+            self._error(path, f"cannot read the folder: {_reason(error)}")
+            return None
+        defs_file = component_module = None
+        modules: list[Path] = []
+        folders: list[Path] = []
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name in SKIPPED:
+                continue
+            kind = self._kind(Path(entry.path))
+            if kind == "folder":
+                self._lookalike(Path(entry.path), is_folder=True)
+                folders.append(Path(entry.path))
+            elif kind == "file":
+                file = Path(entry.path)
+                if entry.name == DEFS_FILE:
+                    defs_file = file
+                elif entry.name == COMPONENT_MODULE:
+                    component_module = file
+                elif entry.name.endswith(".py"):
+                    modules.append(file)
+                else:
+                    self._lookalike(file, is_folder=False)
+        return Folder(path, defs_file, component_module, tuple(modules), tuple(folders))
+
+    def defs_files(self, paths: Iterable[Path] = ()) -> list[Path]:
+        """Every ``defs.yaml`` under ``defs/`` (or under the folders in ``paths``; a file
+        there is taken whatever its name), sorted."""
+        found: set[Path] = set()
+        for path in list(paths) or [self.project.defs_root]:
+            if path.is_dir():
+                found.update(self._defs_files_below(path))
+            else:
+                found.add(path)
+        return sorted(found)
+
+    def _defs_files_below(self, path: Path) -> Iterator[Path]:
+        pending = [path]
+        while pending:
+            folder = self.folder(pending.pop())
+            if folder is None:
+                continue
+            if folder.defs_file is not None:
+                yield folder.defs_file
+            pending.extend(reversed(folder.folders))
+
+    def _kind(self, path: Path) -> str | None:
+        """``folder``, ``file``, or None for what the loader does not read; reports the
+        reason when a name the loader reads cannot be read safely."""
+        try:
+            link = os.lstat(path)
+            status = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
+        except OSError as error:
+            if _is_loaded_name(path.name):
+                self._error(path, f"cannot read the file: {_reason(error)}")
+            return None
+        if stat.S_ISLNK(link.st_mode) and not self._may_follow(path):
+            return None
+        if stat.S_ISDIR(status.st_mode):
+            return "folder"
+        if not _is_loaded_name(path.name):
+            return "file" if stat.S_ISREG(status.st_mode) else None
+        if not stat.S_ISREG(status.st_mode):
+            self._error(path, f"not a regular file ({_describe(status.st_mode)}); not read")
+            return None
+        if status.st_size > self.max_size:
+            self._error(path, _too_large(status.st_size, self.max_size))
+            return None
+        if not os.access(path, os.R_OK):
+            self._error(path, "cannot read the file: permission denied")
+            return None
+        return "file"
+
+    def _may_follow(self, link: Path) -> bool:
+        target = Path(os.path.realpath(link))
+        if self._root.is_relative_to(target):  # `/`, or another folder holding the project
+            where, hint = "a folder holding the project (a loop)", None
+        elif self.follow_external or target.is_relative_to(self._root):
+            return True
+        else:
+            where = "outside the project"
+            hint = "set `follow_external_symlinks = true` under [tool.assetloom] to follow it"
+        self.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                EXTERNAL_SYMLINK_CODE,
+                f"`{link.name}` is a symlink to {target}, {where}: not followed",
+                self._location(link),
+                hint=hint,
+            )
+        )
+        return False
+
+    def _lookalike(self, path: Path, *, is_folder: bool) -> None:
+        name = _SPACES.sub("", path.name).casefold()
+        if name not in _LOOKALIKES:
+            return
+        what = "a folder" if is_folder else "a file"
+        self.warnings.append(
+            Diagnostic(
+                Severity.WARNING,
+                LOOKALIKE_CODE,
+                f"`{path.name}` is {what}, not loaded: components are read from files named "
+                f"exactly `{DEFS_FILE}`",
+                self._location(path),
+                hint=f"rename it to `{DEFS_FILE}`" if not is_folder else None,
+            )
+        )
+
+    def _error(self, path: Path, message: str) -> None:
+        self.errors.append(UnreadableFileError(message, location=self._location(path)))
+
+    def _location(self, path: Path) -> SourceLocation:
+        return SourceLocation(self.project.relative(path))
+
+
+def _is_loaded_name(name: str) -> bool:
+    return name == DEFS_FILE or name.endswith(".py")
+
+
+def _too_large(size: int, limit: int) -> str:
+    return (
+        f"the file is {size:,} bytes, over the limit of {limit:,} "
+        "(`[tool.assetloom] max_file_size`); not read"
+    )
+
+
+def _describe(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a file"
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    if isinstance(error, FileNotFoundError):
+        return "a broken symlink"
+    return (error.strerror or str(error)).lower()
