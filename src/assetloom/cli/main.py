@@ -46,6 +46,7 @@ class LazyGroup(click.Group):
 
 LAZY_HELP = {
     "cli materialize": "Materialize assets of the project (all, or --select).",
+    "cli runs": "The recorded runs of the project (list, show RUN_ID).",
     "cli schema": "Write JSON Schemas for defs.yaml files to schemas/ (or --check them).",
     "check defs": "Load every definition and check the asset graph.",
     "check yaml": "Validate every defs.yaml against the component schemas.",
@@ -71,6 +72,7 @@ class RootGroup(LazyGroup):
     cls=RootGroup,
     lazy={
         "materialize": "assetloom.cli.materialize:materialize_command",
+        "runs": "assetloom.cli.runs:runs_group",
         "schema": "assetloom.cli.schema:schema_command",
     },
 )

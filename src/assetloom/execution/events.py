@@ -315,3 +315,13 @@ _DECODERS: Mapping[str, Callable[[Any], Any]] = {
 def _decode(name: str, value: Any) -> Any:
     decoder = _DECODERS.get(name)
     return value if decoder is None else decoder(value)
+
+
+def fan_out(*observers: EventObserver) -> EventObserver:
+    """One observer that hands each event to every one of ``observers``, in order."""
+
+    def observe(event: RunEvent) -> None:
+        for observer in observers:
+            observer(event)
+
+    return observe
