@@ -52,7 +52,12 @@ class ComponentRegistry:
         """The Component subclass ``type_name`` names, or a located error saying why not."""
         if type_name.startswith("."):
             module_name, _, attr = type_name[1:].rpartition(".")
-            module = self._import_relative(module_name, base_dir, type_name, location)
+            try:
+                module = self._import_relative(module_name, base_dir, type_name, location)
+            except LookupError as error:  # the path leaves the project
+                raise UnknownComponentTypeError(
+                    f"unknown component type `{type_name}`: {error}", location=location
+                ) from None
             if module is None:
                 file = self.project.relative(_relative_file(base_dir, module_name))
                 raise self._unknown(type_name, location, f"no file {file}")
@@ -152,7 +157,8 @@ class ComponentRegistry:
         self, name: str, *, base_dir: Path, location: SourceLocation
     ) -> ModuleType:
         """A module by dotted name, or ``.name`` relative to ``base_dir``; LookupError when
-        there is no such module, a located ComponentLoadError when importing it raises."""
+        there is no such module (or its file is outside the project), a located
+        ComponentLoadError when importing it raises."""
         if name.startswith("."):
             module = self._import_relative(name[1:], base_dir, name, location)
         else:
@@ -165,6 +171,12 @@ class ComponentRegistry:
         self, module_name: str, base_dir: Path, type_name: str, location: SourceLocation
     ) -> ModuleType | None:
         file = _relative_file(base_dir, module_name)
+        if not file.resolve().is_relative_to(self.project.root):
+            # A `type:` or `template_vars_module:` is data: it may not import arbitrary files.
+            raise LookupError(
+                f"`{module_name}` leads outside the project, to {file.resolve()}; a relative "
+                "module must be a file inside the project"
+            )
         if not file.is_file():
             return None
         qualified = _module_name_for(file, self.project.root)
