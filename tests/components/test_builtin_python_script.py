@@ -83,9 +83,8 @@ def test_asset_specs_of_a_script_are_validated(project: WriteProject) -> None:
         }
     )
     assert load_errors(root) == [
-        "defs/scripts/defs.yaml:5:25: attributes.scripts[0].assets[0].group: unknown attribute "
-        "`group` — did you mean `group_name`? (allowed: code_version, deps, description, "
-        "group_name, key, kinds, metadata, owners, tags)"
+        "defs/scripts/defs.yaml:5:25: attributes.scripts[0].assets[0]: unknown attribute "
+        "`group` — did you mean `group_name`?"
     ]
 
 

@@ -96,7 +96,7 @@ def test_context_taking_vars_udfs_and_context_project_root(project: WriteProject
         template_vars_module: .template_vars
         attributes:
           names: ["{{ prefixed('raw', 'orders') }}"]
-          note: "{{ root_name }} at {{ context.project_root.name }}"
+          note: "{{ root_name }} at {{ context.project_root.split('/')[-1] }}"
         """,
     )
     assert assets == {"raw_orders": ("proj at proj", {"retries": 0})}
@@ -130,10 +130,13 @@ def test_env_attribute_and_env_call_with_default(
           names:
             - "{{ env.LOOM_TEST_TABLE }}"
             - "{{ env('LOOM_TEST_UNSET', 'fallback') }}"
-          note: "{{ env.LOOM_TEST_UNSET }}"
+          note: "{{ env.LOOM_TEST_UNSET | default('no note') }}"
         """,
     )
-    assert assets == {"from_env": (None, {"retries": 0}), "fallback": (None, {"retries": 0})}
+    assert assets == {
+        "from_env": ("no note", {"retries": 0}),
+        "fallback": ("no note", {"retries": 0}),
+    }
 
 
 def test_env_call_without_default_is_an_error(
@@ -232,6 +235,6 @@ def test_a_rendered_value_is_validated_at_the_template_position(project: WritePr
         }
     )
     assert load_errors(root) == [
-        "defs/t/defs.yaml:4:12: attributes.retries: input should be a valid integer, unable "
-        "to parse string as an integer, got str 'three'"
+        'defs/t/defs.yaml:4:12: attributes.retries: expected an integer, got "three" '
+        "(a string)"
     ]

@@ -204,14 +204,13 @@ def test_requirements_env_passes_when_set(
         ),
         pytest.param(
             f"type: {FACTORY}\nattribute: {{}}\n",
-            "defs/tables/defs.yaml:2:1: attribute: unknown key `attribute` — did you mean "
-            "`attributes`? (allowed: attributes, post_processing, requirements, "
-            "template_vars_module, type)",
+            "defs/tables/defs.yaml:2:1: unknown top-level key `attribute` — did you mean "
+            "`attributes`?",
             id="unknown-top-level-key",
         ),
         pytest.param(
             "attributes: {}\n",
-            "defs/tables/defs.yaml:1:1: type: missing required key `type`",
+            "defs/tables/defs.yaml:1:1: missing required top-level key `type`",
             id="missing-type",
         ),
         pytest.param(
@@ -245,27 +244,27 @@ def test_requirements_env_passes_when_set(
         pytest.param(
             f"type: {FACTORY}\nattributes:\n  etl_tables:\n    - name: a\n      query: q\n"
             "    - name: b\n      query: q\n      dep: [a]\n",
-            "defs/tables/defs.yaml:8:7: attributes.etl_tables[1].dep: unknown attribute `dep` "
-            "— did you mean `deps`? (allowed: deps, name, query)",
+            "defs/tables/defs.yaml:8:7: attributes.etl_tables[1]: unknown attribute `dep` "
+            "— did you mean `deps`?",
             id="unknown-field-in-list-item",
         ),
         pytest.param(
             f"type: {FACTORY}\nattributes:\n  etl_tables:\n    - name: a\n      query: q\n"
             "      deps: 5\n",
-            "defs/tables/defs.yaml:6:13: attributes.etl_tables[0].deps: input should be a "
-            "valid list, got int 5",
+            "defs/tables/defs.yaml:6:13: attributes.etl_tables[0].deps: expected a list, "
+            "got `5` (an integer)",
             id="wrong-type",
         ),
         pytest.param(
             f"type: {FACTORY}\nattributes:\n  etl_tables:\n    - name: a\n      deps: [x, 7]\n"
             "      query: q\n",
-            "defs/tables/defs.yaml:5:17: attributes.etl_tables[0].deps[1]: input should be a "
-            "valid string, got int 7",
+            "defs/tables/defs.yaml:5:17: attributes.etl_tables[0].deps[1]: expected a "
+            "string, got `7` (an integer)",
             id="wrong-type-in-list",
         ),
         pytest.param(
             f"type: {FACTORY}\nattributes:\n  etl_tables:\n    - name: a\n",
-            "defs/tables/defs.yaml:4:7: attributes.etl_tables[0].query: missing required "
+            "defs/tables/defs.yaml:4:7: attributes.etl_tables[0]: missing required "
             "attribute `query`",
             id="missing-required",
         ),
@@ -292,7 +291,7 @@ def test_requirements_env_passes_when_set(
         ),
         pytest.param(
             "type: [a]\n",
-            "defs/tables/defs.yaml:1:7: type: input should be a valid string, got a list",
+            "defs/tables/defs.yaml:1:7: type: expected a string, got a list",
             id="type-not-a-string",
         ),
     ],
@@ -358,7 +357,7 @@ def test_errors_of_every_document_and_file_are_collected(project: WriteProject) 
         **{"defs/z.py": "raise RuntimeError('z')\n"},
     )
     assert load_errors(root) == [
-        "defs/tables/defs.yaml:3:16: attributes.etl_tables[0].query: missing required "
+        "defs/tables/defs.yaml:3:16: attributes.etl_tables[0]: missing required "
         "attribute `query`",
         "defs/tables/defs.yaml:5:7: unknown component type `nope.Nope`: no module `nope`",
         "defs/z.py:1:1: importing this module raised RuntimeError: z",

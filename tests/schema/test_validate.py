@@ -1,12 +1,12 @@
-"""DefsValidator: located problems from the schemas, without loading the project."""
+"""LoadSession.check_documents: located problems from the loader's own stages, without
+building anything."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from assetloom.loading.registry import ComponentRegistry
+from assetloom.loading.session import LoadSession
 from assetloom.project import Project
-from assetloom.schema.validate import DefsValidator, Problem
 
 from .conftest import GOOD_DEFS, MakeProject
 
@@ -38,8 +38,8 @@ class Loader(Component, Model, Resolvable):
 
 
 def check(root: Path, rel: str) -> list[str]:
-    validator = DefsValidator(ComponentRegistry(Project.at(root)))
-    return [str(p) for p in validator.check_file(root / rel).problems]
+    [report] = LoadSession(Project.at(root)).check_documents([root / rel])
+    return [str(p) for p in report.problems]
 
 
 def test_union_errors_descend_into_the_branch_that_fits(make_project: MakeProject) -> None:
@@ -108,11 +108,3 @@ def test_missing_type_and_missing_required_field(make_project: MakeProject) -> N
     assert check(root, "defs/b/defs.yaml") == [
         "defs/b/defs.yaml:1:1: missing required top-level key `type`"
     ]
-
-
-def test_problem_json_shape() -> None:
-    problem = Problem("defs/a/defs.yaml", 3, 5, "boom", "#/type")
-    assert problem.to_json() == {
-        "path": "defs/a/defs.yaml", "line": 3, "col": 5, "message": "boom", "schema_path": "#/type"
-    }  # fmt: skip
-    assert str(problem) == "defs/a/defs.yaml:3:5: boom"

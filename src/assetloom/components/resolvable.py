@@ -19,6 +19,7 @@ import typing
 from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
+import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
@@ -254,10 +255,23 @@ def resolve_attributes(cls: type, attributes: Any, context: ResolutionContext) -
     positions) and ``DefsDocumentError`` when a resolver raises.
     """
     model = yaml_model_for(cls)
-    validated = model.model_validate(attributes if attributes is not None else {})
+    validated = validate_yaml_data(model, attributes if attributes is not None else {})
     if model is cls:
         return validated
     return _build(cls, validated, context)
+
+
+def validate_yaml_data(model: type[BaseModel], data: Any) -> BaseModel:
+    """Validate YAML data by the rule the published JSON Schema states, so the loader, ``loom
+    check yaml`` and an editor agree: as the JSON document the editor sees, in pydantic's
+    strict mode (no ``"3"`` for an int, no ``"yes"`` for a bool; an int is a number; a
+    string is a path, a date or an enum value). Data with no JSON form (a Python object a
+    template produced) is validated as Python, strictly."""
+    try:
+        text = pydantic_core.to_json(data, inf_nan_mode="constants")
+    except pydantic_core.PydanticSerializationError:
+        return model.model_validate(data, strict=True)
+    return model.model_validate_json(text, strict=True)
 
 
 def _build(cls: type, validated: BaseModel, context: ResolutionContext) -> Any:

@@ -7,6 +7,7 @@ attributes, ``build_defs``, source locations of the built assets, post-processin
 from __future__ import annotations
 
 import os
+import typing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from assetloom.components.component import Component, ComponentLoadContext
-from assetloom.components.resolvable import ResolutionContext, resolve_attributes
+from assetloom.components.resolvable import (
+    ResolutionContext,
+    resolve_attributes,
+    validate_yaml_data,
+    yaml_model_for,
+)
 from assetloom.defs import Definitions
 from assetloom.errors import (
     ComponentLoadError,
@@ -29,8 +35,8 @@ from assetloom.loading.envelope import DefsDocument
 from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.registry import ComponentRegistry, user_frame
 from assetloom.loading.template_vars import template_scope
-from assetloom.loading.validation_errors import located_errors
-from assetloom.templating.environment import has_templates, render_tree
+from assetloom.loading.validation_errors import describe, located_errors
+from assetloom.templating.environment import TemplateEnvironment, has_templates
 from assetloom.yaml.source import YamlDocument
 
 
@@ -49,20 +55,15 @@ def instantiate(
     *,
     context: ComponentLoadContext,
     registry: ComponentRegistry,
+    templates: TemplateEnvironment | None = None,
 ) -> LoadedComponent:
-    """Validate a document and build its component; raises LoomError (maybe LoadErrors)."""
-    if not isinstance(document.value, dict):
-        raise DefsDocumentError(
-            "a defs.yaml document must be a mapping with a `type:` key, got "
-            f"{type(document.value).__name__}",
-            location=document.positions.document_location(),
-        )
+    """Validate a document and build its component; raises LoomError (maybe LoadErrors).
+    ``templates`` is the session's template environment (a default one if not given)."""
     envelope = _envelope(document)
-    positions = document.positions
     _check_requirements(envelope, document)
-    type_location = positions.location(("type",))
-    component_type = registry.resolve(envelope.type, base_dir=context.path, location=type_location)
+    component_type = _component_type(envelope, document, context, registry)
     attributes: Any = envelope.attributes
+    positions = document.positions
     if attributes is not None and document.template_marks and has_templates(attributes):
         scope = template_scope(
             context=context,
@@ -71,23 +72,69 @@ def instantiate(
             registry=registry,
             location=positions.location(("template_vars_module",))
             if envelope.template_vars_module
-            else type_location,
+            else positions.location(("type",)),
         )
-        attributes = render_tree(attributes, scope, positions, ("attributes",))
+        templates = templates or TemplateEnvironment()
+        attributes = templates.render_tree(attributes, scope, positions, ("attributes",))
     resolution = ResolutionContext(
         load_context=context, path=("attributes",), locate=positions.location
     )
     try:
         component = resolve_attributes(component_type, attributes, resolution)
     except ValidationError as error:
-        from assetloom.components.resolvable import yaml_model_for
-
         problems = located_errors(
             error, _with_attributes(document, attributes), yaml_model_for(component_type),
             ("attributes",),
         )
         raise LoadErrors(problems) from None
     return LoadedComponent(component, document, envelope, context)
+
+
+def check_document(
+    document: YamlDocument, *, context: ComponentLoadContext, registry: ComponentRegistry
+) -> None:
+    """The stages of :func:`instantiate` that judge the document itself — envelope, type,
+    attributes — with the same errors, and nothing after: no template is rendered (a
+    templated string is taken to render to a valid value), no resolver or ``build_defs``
+    runs, and ``requirements.env`` is left to the load (it judges the environment)."""
+    envelope = _envelope(document)
+    component_type = _component_type(envelope, document, context, registry)
+    attributes = envelope.attributes or {}
+    try:
+        validate_yaml_data(yaml_model_for(component_type), attributes)
+    except ValidationError as error:
+        templated = _templated_paths(document) if document.template_marks else frozenset()
+        problems = located_errors(
+            error, document, yaml_model_for(component_type), ("attributes",),
+            ignore=templated.__contains__,
+        )
+        if problems:
+            raise LoadErrors(problems) from None
+
+
+def _component_type(
+    envelope: DefsDocument,
+    document: YamlDocument,
+    context: ComponentLoadContext,
+    registry: ComponentRegistry,
+) -> type[Component]:
+    location = document.positions.location(("type",))
+    return registry.resolve(envelope.type, base_dir=context.path, location=location)
+
+
+def _templated_paths(document: YamlDocument) -> frozenset[tuple[Any, ...]]:
+    """The paths of the template strings under ``attributes``."""
+    found: list[tuple[Any, ...]] = []
+    stack: list[tuple[tuple[Any, ...], Any]] = [(("attributes",), document.value.get("attributes"))]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str) and has_templates(value):
+            found.append(path)
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+    return frozenset(found)
 
 
 def build(loaded: LoadedComponent, project_root: Path) -> Definitions:
@@ -128,11 +175,16 @@ def run_build_defs(
 
 
 def _envelope(document: YamlDocument) -> DefsDocument:
+    if not isinstance(document.value, dict):
+        raise DefsDocumentError(
+            "a defs.yaml document must be a mapping with a `type` key, not "
+            f"{describe(document.value)}",
+            location=document.positions.document_location(),
+        )
     try:
-        return DefsDocument.model_validate(document.value)
+        return typing.cast(DefsDocument, validate_yaml_data(DefsDocument, document.value))
     except ValidationError as error:
-        problems = located_errors(error, document, DefsDocument, unknown_noun="key")
-        raise LoadErrors(problems) from None
+        raise LoadErrors(located_errors(error, document, DefsDocument)) from None
 
 
 def _check_requirements(envelope: DefsDocument, document: YamlDocument) -> None:

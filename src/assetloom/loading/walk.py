@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from assetloom.components.builtin.defs_folder import DefsFolderComponent
 from assetloom.components.component import ComponentLoadContext
@@ -33,10 +33,11 @@ from assetloom.loading.pipeline import (
 )
 from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.tree import DefsTree, Folder
-from assetloom.loading.registry import ComponentRegistry
 from assetloom.project import Project
-from assetloom.yaml.parse_cache import parse_cache_for
 from assetloom.yaml.source import read_yaml_documents
+
+if TYPE_CHECKING:
+    from assetloom.loading.session import LoadSession
 
 T = TypeVar("T")
 
@@ -51,28 +52,26 @@ def load_from_defs_folder(
     ``path_within_project`` (Dagster's spelling) may be any path inside the project.
     Raises ``LoadErrors`` holding every problem found, each with ``path:line:col``.
     """
+    from assetloom.loading.session import LoadSession
+
     if project_root is not None:
         project = Project.at(project_root)
     else:
         project = Project.find(Path(path_within_project or Path.cwd()))
-    return DefsLoader(project).load()
+    return LoadSession(project).load()
 
 
 class DefsLoader:
     """One walk over one project's defs tree; keeps going after errors and reports all."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.registry = ComponentRegistry(project)
+    def __init__(self, session: LoadSession) -> None:
+        self.project = session.project
+        self.registry = session.registry
         self.errors: list[LoomError] = []
-        self.parse_cache = parse_cache_for(project.storage_dir)
-        self.root_context = ComponentLoadContext(
-            path=project.defs_root,
-            project_root=project.root,
-            defs_root=project.defs_root,
-            settings=project.settings,
-        )
-        self.tree = DefsTree(project)
+        self.parse_cache = session.parse_cache
+        self.root_context = session.root_context
+        self.templates = session.templates
+        self.tree = DefsTree(self.project)
 
     def load(self) -> Definitions:
         if not self.project.defs_root.is_dir():
@@ -141,7 +140,7 @@ class DefsLoader:
         display = self.project.relative(file)
         documents = self._attempt(
             lambda: read_yaml_documents(
-                file, display, self.parse_cache, max_size=self.tree.max_size
+                file, display, self.parse_cache, keep=False, max_size=self.tree.max_size
             )
         )
         loaded: list[LoadedComponent] = []
@@ -150,7 +149,7 @@ class DefsLoader:
                 continue
             component = self._attempt(
                 lambda d=document: instantiate(  # type: ignore[misc]
-                    d, context=context, registry=self.registry
+                    d, context=context, registry=self.registry, templates=self.templates
                 )
             )
             if component is not None:

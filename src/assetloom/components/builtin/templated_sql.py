@@ -6,7 +6,7 @@ import inspect
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from assetloom.assets.decorators import asset
 from assetloom.assets.definition import AssetsDefinition
@@ -19,6 +19,16 @@ from assetloom.resources import ConfigurableResource
 
 class SqlAsset(Model):
     """One table or view built by one SQL statement."""
+
+    # `_one_source` as JSON Schema, so editors and `loom check yaml` agree with the loader.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "oneOf": [
+                {"required": [source], "properties": {source: {"type": "string"}}}
+                for source in ("sql", "sql_file")
+            ]
+        }
+    )
 
     key: str = Field(examples=["marts/daily_revenue"])
     """The asset key (`a/b` is two parts)."""

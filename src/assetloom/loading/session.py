@@ -1,0 +1,98 @@
+"""LoadSession: the one pipeline every command, and every long-lived process, loads through.
+
+A session owns what a load needs — the project, its type registry and importer, the parse
+cache — so two commands can never judge one file differently: ``loom check yaml`` runs the
+document pipeline up to attribute validation (:meth:`LoadSession.check_documents`), ``loom
+check defs``, ``list defs`` and ``materialize`` run all of it (:meth:`LoadSession.load`).
+Nothing outlives the session but what Python itself keeps (imported modules).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assetloom.components.component import ComponentLoadContext
+from assetloom.defs import Definitions
+from assetloom.errors import LoomError, SourceLocation
+from assetloom.loading.pipeline import check_document
+from assetloom.loading.registry import ComponentRegistry
+from assetloom.loading.tree import max_file_size
+from assetloom.project import Project
+from assetloom.templating.environment import TemplateEnvironment
+from assetloom.yaml.parse_cache import DISABLE_VARIABLE, ParseCache
+from assetloom.yaml.source import read_yaml_documents
+
+__all__ = ["FileReport", "LoadSession"]
+
+PARSE_CACHE_FILE = Path("cache", "yaml.marshal")
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """What checking one ``defs.yaml`` found: its documents and its problems."""
+
+    path: str
+    documents: int
+    problems: tuple[LoomError, ...]
+
+
+class LoadSession:
+    """Loads one project, as often as asked, and judges its ``defs.yaml`` files."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.registry = ComponentRegistry(project)
+        enabled = os.environ.get(DISABLE_VARIABLE, "") in ("", "0")
+        self.templates = TemplateEnvironment.for_settings(project.settings)
+        self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
+        self.root_context = ComponentLoadContext(
+            path=project.defs_root,
+            project_root=project.root,
+            defs_root=project.defs_root,
+            settings=project.settings,
+        )
+
+    def check_documents(self, files: Iterable[Path]) -> list[FileReport]:
+        """Every problem of every document of ``files``, found by the loader's own stages up
+        to attribute validation: no template rendered, no ``build_defs`` run, no module
+        under ``defs/`` imported (a ``.module.Class`` type beside the file excepted)."""
+        reports = [self._check_file(file) for file in files]
+        self.parse_cache.save()
+        return reports
+
+    def load(self) -> Definitions:
+        """Every definition of the project, merged and validated; raises ``LoadErrors``
+        holding every problem found."""
+        from assetloom.loading.walk import DefsLoader
+
+        return DefsLoader(self).load()
+
+    def _check_file(self, file: Path) -> FileReport:
+        display = self.project.relative(file)
+        try:
+            documents = read_yaml_documents(
+                file, display, self.parse_cache, keep=False, max_size=max_file_size(self.project)
+            )
+        except LoomError as error:
+            return FileReport(display, 0, tuple(error.iter_errors()))
+        except OSError as error:
+            message = f"cannot read the file: {error.strerror or error}"
+            return FileReport(display, 0, (LoomError(message, location=SourceLocation(display)),))
+        context = self.root_context.for_path(file.parent)
+        problems: list[LoomError] = []
+        for document in documents:
+            if document.value is None:
+                continue
+            if document.template_marks and isinstance(document.value, dict):
+                attributes = document.value.get("attributes")
+                problems.extend(
+                    self.templates.syntax_errors(attributes, document.positions, ("attributes",))
+                )
+            try:
+                check_document(document, context=context, registry=self.registry)
+            except LoomError as error:
+                problems.extend(error.iter_errors())
+        return FileReport(display, len(documents), tuple(problems))
