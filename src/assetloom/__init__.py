@@ -11,17 +11,53 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from assetloom.assets.checks import AssetChecksDefinition, asset_check
+    from assetloom.assets.asset_selection import (
+        AssetSelection,
+    )
+    from assetloom.assets.checks import (
+        AssetCheckKey,
+        AssetChecksDefinition,
+        AssetCheckSpec,
+        asset_check,
+        multi_asset_check,
+    )
     from assetloom.assets.decorators import asset, multi_asset
-    from assetloom.assets.definition import AssetsDefinition, RetryPolicy
+    from assetloom.assets.definition import AssetsDefinition
+    from assetloom.assets.jobs import (
+        define_asset_job,
+    )
     from assetloom.assets.key import AssetKey
+    from assetloom.assets.loaders import (
+        load_asset_checks_from_current_module,
+        load_asset_checks_from_modules,
+        load_assets_from_current_module,
+        load_assets_from_modules,
+    )
+    from assetloom.assets.metadata import (
+        MetadataValue,
+    )
     from assetloom.assets.results import (
         AssetCheckEvaluation,
         AssetCheckResult,
+        AssetCheckSeverity,
         AssetMaterialization,
         MaterializeResult,
+        Output,
     )
-    from assetloom.assets.spec import AssetDep, AssetIn, AssetSpec
+    from assetloom.assets.retry import (
+        Backoff,
+        Jitter,
+        RetryPolicy,
+        RetryRequested,
+    )
+    from assetloom.assets.spec import (
+        AssetDep,
+        AssetIn,
+        AssetOut,
+        AssetSpec,
+        Nothing,
+        SourceAsset,
+    )
     from assetloom.components.builtin import (
         DefsFolderComponent,
         PythonScriptComponent,
@@ -41,11 +77,26 @@ if TYPE_CHECKING:
         Resolver,
     )
     from assetloom.components.resolved_types import ResolvedAssetKey, ResolvedAssetSpec
+    from assetloom.config import (
+        Config,
+        EnvVar,
+        RunConfig,
+    )
     from assetloom.defs import Definitions
     from assetloom.errors import (
         AssetExecutionError,
         ComponentLoadError,
         CycleError,
+        DagsterError,
+        DagsterExecutionStepExecutionError,
+        DagsterExecutionStepNotFoundError,
+        DagsterInvalidConfigDefinitionError,
+        DagsterInvalidConfigError,
+        DagsterInvalidDefinitionError,
+        DagsterInvariantViolationError,
+        DagsterResourceFunctionError,
+        DagsterUnknownResourceError,
+        DagsterUserCodeExecutionError,
         DefinitionsError,
         DefsDocumentError,
         DependencyTypoError,
@@ -53,10 +104,14 @@ if TYPE_CHECKING:
         DuplicateAssetKeyError,
         EmptySelectionError,
         InvalidAssetKeyError,
+        InvalidConfigError,
+        InvariantViolationError,
         LoadErrors,
         LoomError,
         MissingResourceError,
         RequirementError,
+        ResolutionError,
+        ResolutionException,
         RunStorageError,
         SelectionError,
         Severity,
@@ -65,10 +120,15 @@ if TYPE_CHECKING:
         UnknownAssetKeyError,
         UnknownCheckTargetError,
         UnknownComponentTypeError,
+        UnknownResourceError,
         UnknownRunError,
         YamlSyntaxError,
     )
-    from assetloom.execution.context import AssetExecutionContext
+    from assetloom.execution.context import (
+        AssetCheckExecutionContext,
+        AssetExecutionContext,
+        build_asset_context,
+    )
     from assetloom.execution.io_managers import FilesystemIOManager, InMemoryIOManager, IOManager
     from assetloom.execution.materialize import materialize
     from assetloom.execution.result import AssetOutcome, ExecuteInProcessResult
@@ -77,17 +137,58 @@ if TYPE_CHECKING:
     from assetloom.warehouse import DuckDBResource
 
 _HOMES = {
-    "assetloom.assets.checks": ["AssetChecksDefinition", "asset_check"],
+    "assetloom.config": [
+        "Config",
+        "EnvVar",
+        "RunConfig",
+    ],
+    "assetloom.assets.loaders": [
+        "load_asset_checks_from_current_module",
+        "load_asset_checks_from_modules",
+        "load_assets_from_current_module",
+        "load_assets_from_modules",
+    ],
+    "assetloom.assets.jobs": [
+        "define_asset_job",
+    ],
+    "assetloom.assets.asset_selection": [
+        "AssetSelection",
+    ],
+    "assetloom.assets.metadata": [
+        "MetadataValue",
+    ],
+    "assetloom.assets.retry": [
+        "Backoff",
+        "Jitter",
+        "RetryPolicy",
+        "RetryRequested",
+    ],
+    "assetloom.assets.checks": [
+        "AssetCheckKey",
+        "AssetCheckSpec",
+        "AssetChecksDefinition",
+        "asset_check",
+        "multi_asset_check",
+    ],
     "assetloom.assets.decorators": ["asset", "multi_asset"],
-    "assetloom.assets.definition": ["AssetsDefinition", "RetryPolicy"],
+    "assetloom.assets.definition": ["AssetsDefinition"],
     "assetloom.assets.key": ["AssetKey"],
     "assetloom.assets.results": [
         "AssetCheckEvaluation",
         "AssetCheckResult",
+        "AssetCheckSeverity",
         "AssetMaterialization",
         "MaterializeResult",
+        "Output",
     ],
-    "assetloom.assets.spec": ["AssetDep", "AssetIn", "AssetSpec"],
+    "assetloom.assets.spec": [
+        "AssetDep",
+        "AssetIn",
+        "AssetOut",
+        "AssetSpec",
+        "Nothing",
+        "SourceAsset",
+    ],
     "assetloom.components.builtin": [
         "DefsFolderComponent",
         "PythonScriptComponent",
@@ -108,6 +209,16 @@ _HOMES = {
         "AssetExecutionError",
         "ComponentLoadError",
         "CycleError",
+        "DagsterError",
+        "DagsterExecutionStepExecutionError",
+        "DagsterExecutionStepNotFoundError",
+        "DagsterInvalidConfigDefinitionError",
+        "DagsterInvalidConfigError",
+        "DagsterInvalidDefinitionError",
+        "DagsterInvariantViolationError",
+        "DagsterResourceFunctionError",
+        "DagsterUnknownResourceError",
+        "DagsterUserCodeExecutionError",
         "DefinitionsError",
         "DefsDocumentError",
         "DependencyTypoError",
@@ -115,10 +226,14 @@ _HOMES = {
         "DuplicateAssetKeyError",
         "EmptySelectionError",
         "InvalidAssetKeyError",
+        "InvalidConfigError",
+        "InvariantViolationError",
         "LoadErrors",
         "LoomError",
         "MissingResourceError",
         "RequirementError",
+        "ResolutionError",
+        "ResolutionException",
         "RunStorageError",
         "SelectionError",
         "Severity",
@@ -127,10 +242,15 @@ _HOMES = {
         "UnknownAssetKeyError",
         "UnknownCheckTargetError",
         "UnknownComponentTypeError",
+        "UnknownResourceError",
         "UnknownRunError",
         "YamlSyntaxError",
     ],
-    "assetloom.execution.context": ["AssetExecutionContext"],
+    "assetloom.execution.context": [
+        "AssetCheckExecutionContext",
+        "AssetExecutionContext",
+        "build_asset_context",
+    ],
     "assetloom.execution.io_managers": ["FilesystemIOManager", "InMemoryIOManager", "IOManager"],
     "assetloom.execution.materialize": ["materialize"],
     "assetloom.execution.result": ["AssetOutcome", "ExecuteInProcessResult"],
@@ -142,7 +262,11 @@ _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names
 
 __all__ = [
     "AssetCheckEvaluation",
+    "AssetCheckExecutionContext",
+    "AssetCheckKey",
     "AssetCheckResult",
+    "AssetCheckSeverity",
+    "AssetCheckSpec",
     "AssetChecksDefinition",
     "AssetDep",
     "AssetExecutionContext",
@@ -150,14 +274,28 @@ __all__ = [
     "AssetIn",
     "AssetKey",
     "AssetMaterialization",
+    "AssetOut",
     "AssetOutcome",
+    "AssetSelection",
     "AssetSpec",
     "AssetsDefinition",
+    "Backoff",
     "Component",
     "ComponentLoadContext",
     "ComponentLoadError",
+    "Config",
     "ConfigurableResource",
     "CycleError",
+    "DagsterError",
+    "DagsterExecutionStepExecutionError",
+    "DagsterExecutionStepNotFoundError",
+    "DagsterInvalidConfigDefinitionError",
+    "DagsterInvalidConfigError",
+    "DagsterInvalidDefinitionError",
+    "DagsterInvariantViolationError",
+    "DagsterResourceFunctionError",
+    "DagsterUnknownResourceError",
+    "DagsterUserCodeExecutionError",
     "Definitions",
     "DefinitionsError",
     "DefsDocumentError",
@@ -167,42 +305,62 @@ __all__ = [
     "DuckDBResource",
     "DuplicateAssetKeyError",
     "EmptySelectionError",
+    "EnvVar",
     "ExecuteInProcessResult",
     "FilesystemIOManager",
     "IOManager",
     "InMemoryIOManager",
     "InvalidAssetKeyError",
+    "InvalidConfigError",
+    "InvariantViolationError",
+    "Jitter",
     "LoadErrors",
     "LoomError",
     "MaterializeResult",
+    "MetadataValue",
     "MissingResourceError",
     "Model",
+    "Nothing",
+    "Output",
     "PythonScriptComponent",
     "RequirementError",
     "ResolutionContext",
+    "ResolutionError",
+    "ResolutionException",
     "Resolvable",
     "ResolvedAssetKey",
     "ResolvedAssetSpec",
     "Resolver",
     "RetryPolicy",
+    "RetryRequested",
+    "RunConfig",
     "RunStorageError",
     "SelectionError",
     "Severity",
+    "SourceAsset",
     "SourceLocation",
     "TemplateError",
     "TemplatedSqlComponent",
     "UnknownAssetKeyError",
     "UnknownCheckTargetError",
     "UnknownComponentTypeError",
+    "UnknownResourceError",
     "UnknownRunError",
     "YamlSyntaxError",
     "asset",
     "asset_check",
+    "build_asset_context",
     "component_instance",
+    "define_asset_job",
     "definitions",
+    "load_asset_checks_from_current_module",
+    "load_asset_checks_from_modules",
+    "load_assets_from_current_module",
+    "load_assets_from_modules",
     "load_from_defs_folder",
     "materialize",
     "multi_asset",
+    "multi_asset_check",
     "template_var",
 ]
 

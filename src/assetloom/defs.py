@@ -7,13 +7,14 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
-from assetloom.assets.checks import AssetChecksDefinition
+from assetloom.assets.checks import AssetCheckKey, AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition, external_assets_definition
 from assetloom.assets.key import AssetKey, CoercibleToAssetKey
 from assetloom.assets.spec import AssetSpec
 from assetloom.errors import DefinitionsError, DuplicateAssetKeyError
 
 if TYPE_CHECKING:
+    from assetloom.assets.jobs import AssetJob, BoundAssetJob
     from assetloom.graph.asset_graph import AssetGraph
 
 AssetLike = AssetsDefinition | AssetSpec
@@ -27,7 +28,9 @@ class Definitions:
     building the graph waits for the caller's merge).
     """
 
-    __slots__ = ("_graph", "asset_checks", "assets", "code_location", "metadata", "resources")
+    __slots__ = (
+        "_graph", "asset_checks", "assets", "code_location", "jobs", "metadata", "resources"
+    )
 
     def __init__(
         self,
@@ -37,8 +40,10 @@ class Definitions:
         *,
         metadata: Mapping[str, Any] | None = None,
         code_location: str | None = None,
+        jobs: Iterable[AssetJob] | None = None,
     ) -> None:
         deferred = _DEFERRED.get()
+        self.jobs: tuple[AssetJob, ...] = _unique_jobs(jobs or ())
         self.assets: tuple[AssetsDefinition, ...] = (
             _as_definitions(assets or ()) if deferred else _dedupe(assets or ())
         )
@@ -71,6 +76,7 @@ class Definitions:
             code_location=code_location or next(
                 (d.code_location for d in defs if d.code_location), None
             ),
+            jobs=[j for d in defs for j in d.jobs],
         )
 
     def resolve_asset_graph(self) -> AssetGraph:
@@ -101,8 +107,23 @@ class Definitions:
     def with_code_location(self, name: str) -> Definitions:
         return Definitions(
             self.assets, self.asset_checks, self.resources, metadata=self.metadata,
-            code_location=name,
+            code_location=name, jobs=self.jobs,
         )
+
+    def get_job_def(self, name: str) -> BoundAssetJob:
+        """The job ``define_asset_job(name, ...)`` declared, ready to ``execute_in_process``."""
+        for job in self.jobs:
+            if job.name == name:
+                return job.bind(self)
+        from assetloom.errors import UnknownAssetKeyError, did_you_mean
+
+        names = [job.name for job in self.jobs]
+        raise UnknownAssetKeyError(
+            f"no job named `{name}`" + did_you_mean(name, names)
+            + (f" (jobs: {', '.join(sorted(names))})" if names else " (no jobs are defined)")
+        )
+
+    resolve_job_def = get_job_def
 
     def __repr__(self) -> str:
         return f"<Definitions {len(self.assets)} assets, {len(self.asset_checks)} checks>"
@@ -177,14 +198,23 @@ def _duplicate(
     )
 
 
+def _unique_jobs(jobs: Iterable[AssetJob]) -> tuple[AssetJob, ...]:
+    by_name: dict[str, AssetJob] = {}
+    for job in jobs:
+        if by_name.get(job.name, job) is not job:
+            raise DefinitionsError(f"job `{job.name}` is defined twice")
+        by_name[job.name] = job
+    return tuple(by_name.values())
+
+
 def _check_check_names(checks: Iterable[AssetChecksDefinition]) -> None:
-    seen: dict[tuple[AssetKey, str], AssetChecksDefinition] = {}
+    seen: dict[AssetCheckKey, AssetChecksDefinition] = {}
     for check in checks:
-        if check.check_key in seen and seen[check.check_key] is not check:
-            first = seen[check.check_key]
-            raise DefinitionsError(
-                f"asset check `{check.name}` on `{check.asset_key.to_user_string()}` is "
-                f"defined twice (first at {first.location})",
-                location=check.location,
-            )
-        seen[check.check_key] = check
+        for key in check.check_keys:
+            if key in seen and seen[key] is not check:
+                raise DefinitionsError(
+                    f"asset check `{key.name}` on `{key.asset_key.to_user_string()}` is "
+                    f"defined twice (first at {seen[key].location})",
+                    location=check.location,
+                )
+            seen[key] = check

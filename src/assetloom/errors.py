@@ -365,6 +365,11 @@ class InvariantViolationError(LoomError, ValueError):
     code = "LOOM402"
 
 
+class UnknownResourceError(MissingResourceError, AttributeError):
+    """``context.resources.x`` names no resource of the run; an AttributeError too, so
+    ``getattr(context.resources, "x", None)`` works."""
+
+
 class ResolutionError(DefsDocumentError):
     """A component's attributes could not be resolved: a resolver raised, or the data does
     not fit the Resolvable class (Dagster's ``ResolutionException``)."""
@@ -379,7 +384,7 @@ DagsterExecutionStepExecutionError = AssetExecutionError
 DagsterUserCodeExecutionError = AssetExecutionError
 DagsterResourceFunctionError = AssetExecutionError
 DagsterExecutionStepNotFoundError = UnknownAssetKeyError
-DagsterUnknownResourceError = MissingResourceError
+DagsterUnknownResourceError = UnknownResourceError
 ResolutionException = ResolutionError
 
 __all__ += [
@@ -397,4 +402,5 @@ __all__ += [
     "InvariantViolationError",
     "ResolutionError",
     "ResolutionException",
+    "UnknownResourceError",
 ]

@@ -7,12 +7,18 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from assetloom.config import resolve_env_vars
+
 
 class ConfigurableResource(BaseModel):
     """A resource configured by typed fields. A parameter annotated with a subclass is always
-    a resource; an unannotated parameter is one when no asset has its name."""
+    a resource; an unannotated parameter is one when no asset has its name. A field given
+    ``EnvVar("NAME")`` takes that environment variable's value."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**resolve_env_vars(data, type(self).__name__))
 
     def setup_for_execution(self, context: Any) -> None:
         """Called once per run before the first asset that uses this resource."""

@@ -80,7 +80,7 @@ def test_check_that_raises_is_a_failure_naming_the_check() -> None:
     assert result.succeeded_keys == [dg.AssetKey("orders")]
     [failure] = result.failures
     assert failure.summary == "check `explodes` on `orders` failed: RuntimeError: boom"
-    assert "raise RuntimeError(\"boom\")" in failure.traceback
+    assert 'raise RuntimeError("boom")' in failure.traceback
 
 
 def test_check_returning_the_wrong_type_fails() -> None:

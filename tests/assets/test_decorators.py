@@ -279,9 +279,9 @@ def test_multi_asset_yielding_materialize_results() -> None:
 
     result = dg.materialize([both])
     assert result.success
-    assert {(m.asset_key, m.metadata["rows"]) for m in result.asset_materializations_for_node(
-        "both"
-    )} == {(dg.AssetKey("a"), 1), (dg.AssetKey("b"), 2)}
+    assert {
+        (m.asset_key, m.metadata["rows"]) for m in result.asset_materializations_for_node("both")
+    } == {(dg.AssetKey("a"), 1), (dg.AssetKey("b"), 2)}
 
 
 def test_multi_asset_returning_materialize_results() -> None:

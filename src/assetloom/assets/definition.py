@@ -7,11 +7,16 @@ import inspect
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.key import AssetKey
+from assetloom.assets.retry import RetryPolicy
 from assetloom.assets.spec import AssetIn, AssetSpec
-from assetloom.errors import SourceLocation
+from assetloom.config import Config
+from assetloom.errors import InvariantViolationError, SourceLocation
+
+if TYPE_CHECKING:
+    from assetloom.assets.checks import AssetCheckSpec
 
 CONTEXT_PARAM = "context"
 
@@ -20,6 +25,7 @@ class ParamRole(enum.Enum):
     CONTEXT = "context"
     INPUT = "input"  # an upstream asset's value, key known at decoration time
     RESOURCE = "resource"  # annotated with a resource type
+    CONFIG = "config"  # annotated with a Config subclass: filled from the run config
     BY_NAME = "by_name"  # an upstream asset if one has that name, else a resource
 
 
@@ -28,28 +34,26 @@ class Param:
     name: str
     role: ParamRole
     key: AssetKey | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    """Retry a failing asset up to ``max_retries`` times, waiting ``delay`` seconds between."""
-
-    max_retries: int = 1
-    delay: float | None = None
+    config_type: type[Config] | None = None
 
 
 class AssetsDefinition:
     """What ``@asset`` and ``@multi_asset`` produce: the specs of the assets a function
     materializes, how its parameters are bound, and where it was defined.
 
-    The function can still be called directly (``my_asset(...)``) in a unit test.
+    ``AssetsDefinition(specs=[...])`` without a function declares external assets. The
+    function can still be called directly (``my_asset(...)``) in a unit test.
     """
 
     __slots__ = (
         "_keys",
+        "can_subset",
+        "check_specs",
         "compute_fn",
+        "io_manager_keys",
         "location",
         "node_name",
+        "output_names",
         "params",
         "retry_policy",
         "specs",
@@ -59,11 +63,15 @@ class AssetsDefinition:
         self,
         *,
         specs: Sequence[AssetSpec],
-        compute_fn: Callable[..., Any] | None,
+        compute_fn: Callable[..., Any] | None = None,
         params: Sequence[Param] = (),
         node_name: str | None = None,
         retry_policy: RetryPolicy | None = None,
         location: SourceLocation | None = None,
+        output_names: Mapping[AssetKey, str] | None = None,
+        can_subset: bool = False,
+        check_specs: Sequence[AssetCheckSpec] = (),
+        io_manager_keys: Mapping[AssetKey, str] | None = None,
     ) -> None:
         if not specs:
             raise ValueError("an AssetsDefinition needs at least one AssetSpec")
@@ -74,11 +82,20 @@ class AssetsDefinition:
         self.retry_policy = retry_policy
         self.location = location
         self._keys = frozenset(spec.key for spec in self.specs)
+        # Output names are what ``Output(output_name=...)`` and ``context.selected_output_names``
+        # speak of: the names given in ``outs``, else "result" for a single asset.
+        self.output_names: dict[AssetKey, str] = dict(output_names or {}) or {
+            spec.key: "result" if len(self.specs) == 1 else "__".join(spec.key.path)
+            for spec in self.specs
+        }
+        self.can_subset = can_subset
+        self.check_specs = tuple(check_specs)
+        self.io_manager_keys: dict[AssetKey, str] = dict(io_manager_keys or {})
 
     @property
     def key(self) -> AssetKey:
         if len(self.specs) != 1:
-            raise ValueError(
+            raise InvariantViolationError(
                 f"`{self.node_name}` materializes {len(self.specs)} assets; use `.keys`"
             )
         return self.specs[0].key
@@ -92,6 +109,10 @@ class AssetsDefinition:
         return self.compute_fn is not None
 
     @property
+    def is_external(self) -> bool:
+        return self.compute_fn is None
+
+    @property
     def op(self) -> AssetsDefinition:
         return self
 
@@ -99,9 +120,60 @@ class AssetsDefinition:
     def name(self) -> str:
         return self.node_name
 
+    @property
+    def config_type(self) -> type[Config] | None:
+        """The ``Config`` class the function takes, if any (filled from the run config)."""
+        return next((p.config_type for p in self.params if p.config_type is not None), None)
+
+    @property
+    def check_keys(self) -> set[Any]:
+        return {spec.key for spec in self.check_specs}
+
+    @property
+    def keys_by_output_name(self) -> dict[str, AssetKey]:
+        return {name: key for key, name in self.output_names.items()}
+
+    @property
+    def code_versions_by_key(self) -> dict[AssetKey, str | None]:
+        return {spec.key: spec.code_version for spec in self.specs}
+
+    @property
+    def group_names_by_key(self) -> dict[AssetKey, str | None]:
+        return {spec.key: spec.group_name for spec in self.specs}
+
+    @property
+    def descriptions_by_key(self) -> dict[AssetKey, str | None]:
+        return {spec.key: spec.description for spec in self.specs}
+
+    @property
+    def metadata_by_key(self) -> dict[AssetKey, Mapping[str, Any]]:
+        return {spec.key: spec.metadata for spec in self.specs}
+
+    @property
+    def tags_by_key(self) -> dict[AssetKey, Mapping[str, str]]:
+        return {spec.key: spec.tags for spec in self.specs}
+
+    @property
+    def owners_by_key(self) -> dict[AssetKey, tuple[str, ...]]:
+        return {spec.key: spec.owners for spec in self.specs}
+
+    @property
+    def asset_deps(self) -> dict[AssetKey, set[AssetKey]]:
+        return {spec.key: set(spec.dep_keys) for spec in self.specs}
+
+    def get_asset_spec(self, key: AssetKey | None = None) -> AssetSpec:
+        """The spec of ``key`` (of the only asset when None)."""
+        wanted = self.key if key is None else key
+        return next(spec for spec in self.specs if spec.key == wanted)
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self.compute_fn is None:
             raise TypeError(f"`{self.node_name}` is an external asset and cannot be called")
+        from assetloom.execution.context import AssetExecutionContext
+
+        for arg in (*args, *kwargs.values()):
+            if isinstance(arg, AssetExecutionContext):  # from build_asset_context
+                arg.bind_to(self._keys, self.output_names)
         return self.compute_fn(*args, **kwargs)
 
     def __repr__(self) -> str:
@@ -109,7 +181,9 @@ class AssetsDefinition:
         return f"<AssetsDefinition {self.node_name} [{keys}]>"
 
     def replace_specs(self, specs: Sequence[AssetSpec]) -> AssetsDefinition:
-        """The same function with updated specs (post-processing uses this; keys must stay)."""
+        """The same function with other specs: post-processing keeps the keys; a subset
+        (``subset_for``) keeps some of them."""
+        keys = {spec.key for spec in specs}
         return AssetsDefinition(
             specs=specs,
             compute_fn=self.compute_fn,
@@ -117,7 +191,18 @@ class AssetsDefinition:
             node_name=self.node_name,
             retry_policy=self.retry_policy,
             location=self.location,
+            output_names={k: n for k, n in self.output_names.items() if k in keys},
+            can_subset=self.can_subset,
+            check_specs=[c for c in self.check_specs if c.asset_key in keys],
+            io_manager_keys={k: n for k, n in self.io_manager_keys.items() if k in keys},
         )
+
+    def subset_for(self, keys: frozenset[AssetKey] | set[AssetKey]) -> AssetsDefinition:
+        """This definition run for some of its assets only (``can_subset=True``): the step's
+        ``context.selected_asset_keys`` are those."""
+        if self._keys <= keys:
+            return self
+        return self.replace_specs([spec for spec in self.specs if spec.key in keys])
 
     def set_source_location(self, location: SourceLocation) -> None:
         """Point a definition that was just built (by a component) at the YAML that declared
@@ -225,11 +310,13 @@ def _bind_params(
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
         if name in ins:
-            params.append(Param(name, ParamRole.INPUT, _in_key(name, ins.pop(name), key_prefix)))
+            params.append(Param(name, ParamRole.INPUT, in_key(name, ins.pop(name), key_prefix)))
         elif name == CONTEXT_PARAM:
             params.append(Param(name, ParamRole.CONTEXT))
         elif _is_resource_annotation(parameter.annotation, resource_types):
             params.append(Param(name, ParamRole.RESOURCE))
+        elif _is_resource_annotation(parameter.annotation, (Config,)):
+            params.append(Param(name, ParamRole.CONFIG, config_type=parameter.annotation))
         elif parameter.default is not parameter.empty:
             continue  # a default binds it (factories pass loop values this way)
         else:
@@ -242,7 +329,7 @@ def _bind_params(
     return tuple(params)
 
 
-def _in_key(name: str, asset_in: AssetIn, key_prefix: Sequence[str]) -> AssetKey:
+def in_key(name: str, asset_in: AssetIn, key_prefix: Sequence[str]) -> AssetKey:
     if asset_in.key is not None:
         return AssetKey.from_coercible(asset_in.key)
     prefix = asset_in.key_prefix if asset_in.key_prefix is not None else key_prefix

@@ -38,12 +38,88 @@ class AssetDep:
         return located
 
 
+class Nothing:
+    """The type of an input that carries no value: ``ins={"x": AssetIn(dagster_type=Nothing)}``
+    makes ``x`` a dependency the function does not take as a parameter."""
+
+
 @dataclass(frozen=True, slots=True)
 class AssetIn:
-    """Maps a function parameter to an upstream asset's value (``ins={"p": AssetIn("a/b")}``)."""
+    """Maps a function parameter to an upstream asset's value (``ins={"p": AssetIn("a/b")}``).
+    ``dagster_type=Nothing`` makes it an ordering-only dependency; other types are not
+    checked."""
+
+    key: CoercibleToAssetKey | None = None
+    metadata: Mapping[str, Any] | None = None
+    key_prefix: str | Sequence[str] | None = None
+    input_manager_key: str | None = None
+    dagster_type: Any = None
+
+    @property
+    def is_nothing(self) -> bool:
+        return self.dagster_type is Nothing
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class AssetOut:
+    """One output of a ``@multi_asset(outs={name: AssetOut(...)})``: the asset's key
+    (default: ``key_prefix`` + the output's name) and its attributes. ``is_required=False``
+    lets the function leave it out of a run; ``dagster_type`` is accepted and not checked."""
 
     key: CoercibleToAssetKey | None = None
     key_prefix: str | Sequence[str] | None = None
+    dagster_type: Any = None
+    description: str | None = None
+    is_required: bool = True
+    io_manager_key: str | None = None
+    metadata: Mapping[str, Any] | None = None
+    group_name: str | None = None
+    code_version: str | None = None
+    owners: Sequence[str] | None = None
+    tags: Mapping[str, str] | None = None
+    kinds: Iterable[str] | None = None
+
+    def __init__(
+        self,
+        key_prefix: str | Sequence[str] | None = None,
+        key: CoercibleToAssetKey | None = None,
+        dagster_type: Any = None,
+        description: str | None = None,
+        is_required: bool = True,
+        io_manager_key: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        group_name: str | None = None,
+        code_version: str | None = None,
+        owners: Sequence[str] | None = None,
+        tags: Mapping[str, str] | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> None:
+        if key is not None and key_prefix is not None:
+            raise TypeError("AssetOut takes either `key` or `key_prefix`, not both")
+        for name, value in locals().items():
+            if name != "self":
+                object.__setattr__(self, name, value)
+
+    def key_for(self, output_name: str) -> AssetKey:
+        if self.key is not None:
+            return AssetKey.from_coercible(self.key)
+        return AssetKey(output_name).with_prefix(self.key_prefix or ())
+
+    def to_spec(
+        self, output_name: str, *, deps: Iterable[CoercibleToAssetDep], group_name: str | None
+    ) -> AssetSpec:
+        return AssetSpec(
+            self.key_for(output_name),
+            deps=deps,
+            description=self.description,
+            metadata=self.metadata,
+            group_name=self.group_name or group_name,
+            kinds=self.kinds,
+            tags=self.tags,
+            owners=self.owners,
+            code_version=self.code_version,
+            skippable=not self.is_required,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -189,3 +265,24 @@ def _dep_for(key: AssetKey) -> AssetDep:
     object.__setattr__(dep, "asset_key", key)
     object.__setattr__(dep, "location", None)
     return dep
+
+
+class SourceAsset(AssetSpec):
+    """Dagster's older name for an external asset: an ``AssetSpec`` (never executed).
+    ``io_manager_key`` is accepted and ignored: downstream assets read the value through the
+    run's IO manager."""
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        key: CoercibleToAssetKey,
+        metadata: Mapping[str, Any] | None = None,
+        io_manager_key: str | None = None,
+        description: str | None = None,
+        group_name: str | None = None,
+        **spec_fields: Any,
+    ) -> None:
+        super().__init__(
+            key, metadata=metadata, description=description, group_name=group_name, **spec_fields
+        )

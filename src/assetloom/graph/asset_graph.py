@@ -91,6 +91,8 @@ class AssetGraph:
                 inputs[param.name] = param.key
             elif param.role is ParamRole.RESOURCE:
                 resources.append(param.name)
+            elif param.role is ParamRole.CONFIG:
+                continue  # filled from the run config when the step runs
             else:
                 if dep_by_name is None:  # only parameters bound by name need it
                     dep_by_name = {
@@ -115,15 +117,17 @@ class AssetGraph:
 
     def _link_checks(self, checks: Sequence[AssetChecksDefinition]) -> None:
         for check in checks:
-            if check.asset_key not in self._parents:
-                target = check.asset_key.to_user_string()
-                known = (k.to_user_string() for k in self._spec)
-                raise UnknownCheckTargetError(
-                    f"asset check `{check.name}` targets `{target}`, which no asset defines"
-                    + did_you_mean(target, known),
-                    location=check.location,
-                )
-            self._checks.setdefault(check.asset_key, []).append(check)
+            for spec in check.specs:
+                if spec.asset_key not in self._parents:
+                    target = spec.asset_key.to_user_string()
+                    known = (k.to_user_string() for k in self._spec)
+                    raise UnknownCheckTargetError(
+                        f"asset check `{spec.name}` targets `{target}`, which no asset defines"
+                        + did_you_mean(target, known),
+                        location=check.location,
+                    )
+            for key in check.asset_keys:
+                self._checks.setdefault(key, []).append(check)
 
     def _check_acyclic(self) -> None:
         """Kahn's algorithm without ordering: the cheap check every construction pays."""
@@ -208,7 +212,10 @@ class AssetGraph:
         return self._assets_def.get(key)
 
     def bindings(self, assets_def: AssetsDefinition) -> Bindings:
-        return self._bindings[id(assets_def)]
+        found = self._bindings.get(id(assets_def))
+        if found is None:  # a subset of a multi-asset binds like the whole definition
+            found = self._bindings[id(self._assets_def[min(assets_def.keys)])]
+        return found
 
     def checks_for(self, key: AssetKey) -> Sequence[AssetChecksDefinition]:
         return self._checks.get(key, ())

@@ -20,7 +20,13 @@ from assetloom.components.component import (
 )
 from assetloom.defs import Definitions
 from assetloom.errors import ComponentLoadError, DefsDocumentError, SourceLocation
-from assetloom.loading.registry import import_file, user_frame
+from assetloom.loading.registry import import_file
+from assetloom.loading.user_code import (
+    describe_failure,
+    interrupts_noted,
+    raised_by_user_code,
+    user_frame,
+)
 
 
 def import_defs_module(file: Path, project_root: Path) -> ModuleType:
@@ -29,14 +35,17 @@ def import_defs_module(file: Path, project_root: Path) -> ModuleType:
     relative = file.relative_to(project_root).with_suffix("")
     name = ".".join(part for part in relative.parts if part != "__init__")
     display = file.relative_to(project_root).as_posix()
-    try:
-        return import_file(name, file)
-    except Exception as error:
-        line, col = _error_position(error, file)
-        raise ComponentLoadError(
-            f"importing this module raised {type(error).__name__}: {error}",
-            location=SourceLocation(display, line, col),
-        ) from error
+    with interrupts_noted():
+        try:
+            return import_file(name, file)
+        except BaseException as error:
+            if not raised_by_user_code(error):
+                raise
+            line, col = _error_position(error, file)
+            raise ComponentLoadError(
+                f"importing this module raised {describe_failure(error)}",
+                location=SourceLocation(display, line, col),
+            ) from error
 
 
 def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> Definitions:
@@ -113,14 +122,17 @@ def _call_definitions_fn(fn: Any, context: ComponentLoadContext, display: str) -
 
 
 def _call(fn: Any, context: ComponentLoadContext, display: str, what: str) -> Any:
-    try:
-        return call_with_optional_context(fn, context)
-    except Exception as error:
-        where = user_frame(error, context.project_root)
-        raise ComponentLoadError(
-            f"{what} raised {type(error).__name__}: {error}" + (f" (at {where})" if where else ""),
-            location=_fn_location(fn, display),
-        ) from error
+    with interrupts_noted():
+        try:
+            return call_with_optional_context(fn, context)
+        except BaseException as error:
+            if not raised_by_user_code(error):
+                raise
+            where = user_frame(error, context.project_root)
+            raise ComponentLoadError(
+                f"{what} raised {describe_failure(error)}" + (f" (at {where})" if where else ""),
+                location=_fn_location(fn, display),
+            ) from error
 
 
 def _fn_location(fn: Any, display: str) -> SourceLocation:

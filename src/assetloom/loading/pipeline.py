@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,8 +34,9 @@ from assetloom.errors import (
 from assetloom.loading.dep_locations import declared_items, locate_deps
 from assetloom.loading.envelope import DefsDocument
 from assetloom.loading.post_processing import apply_rules
-from assetloom.loading.registry import ComponentRegistry, user_frame
+from assetloom.loading.registry import ComponentRegistry
 from assetloom.loading.template_vars import template_scope
+from assetloom.loading.user_code import load_failure, user_code
 from assetloom.loading.validation_errors import describe, located_errors
 from assetloom.templating.environment import TemplateEnvironment, has_templates
 from assetloom.yaml.source import YamlDocument
@@ -79,14 +81,16 @@ def instantiate(
     resolution = ResolutionContext(
         load_context=context, path=("attributes",), locate=positions.location
     )
-    try:
-        component = resolve_attributes(component_type, attributes, resolution)
-    except ValidationError as error:
-        problems = located_errors(
-            error, _with_attributes(document, attributes), yaml_model_for(component_type),
-            ("attributes",),
-        )
-        raise LoadErrors(problems) from None
+    # Validators, resolvers and __post_init__ are user code too.
+    with user_code(_attributes_failure(component_type, document, context)):
+        try:
+            component = resolve_attributes(component_type, attributes, resolution)
+        except ValidationError as error:
+            problems = located_errors(
+                error, _with_attributes(document, attributes), yaml_model_for(component_type),
+                ("attributes",),
+            )
+            raise LoadErrors(problems) from None
     return LoadedComponent(component, document, envelope, context)
 
 
@@ -100,16 +104,31 @@ def check_document(
     envelope = _envelope(document)
     component_type = _component_type(envelope, document, context, registry)
     attributes = envelope.attributes or {}
-    try:
-        validate_yaml_data(yaml_model_for(component_type), attributes)
-    except ValidationError as error:
-        templated = _templated_paths(document) if document.template_marks else frozenset()
-        problems = located_errors(
-            error, document, yaml_model_for(component_type), ("attributes",),
-            ignore=templated.__contains__,
-        )
-        if problems:
-            raise LoadErrors(problems) from None
+    with user_code(_attributes_failure(component_type, document, context)):
+        try:
+            validate_yaml_data(yaml_model_for(component_type), attributes)
+        except ValidationError as error:
+            templated = _templated_paths(document) if document.template_marks else frozenset()
+            problems = located_errors(
+                error, document, yaml_model_for(component_type), ("attributes",),
+                ignore=templated.__contains__,
+            )
+            if problems:
+                raise LoadErrors(problems) from None
+
+
+def _attributes_failure(
+    component_type: type[Component], document: YamlDocument, context: ComponentLoadContext
+) -> Callable[[BaseException], ComponentLoadError]:
+    """How a validator, resolver or ``__post_init__`` that raised is reported: at the
+    document's ``attributes`` (its ``type`` when it has none), naming the component."""
+    positions = document.positions
+    node = ("attributes",) if positions.has(("attributes",)) else ("type",)
+    return load_failure(
+        f"building `{component_type.__name__}` from its attributes",
+        positions.location(node),
+        context.project_root,
+    )
 
 
 def _component_type(
@@ -155,17 +174,8 @@ def run_build_defs(
 ) -> Definitions:
     """``component.build_defs(context)``, with anything it raises reported at ``location``."""
     name = type(component).__name__
-    try:
+    with user_code(load_failure(f"`{name}.build_defs`", location, project_root)):
         defs = component.build_defs(context)
-    except LoomError:
-        raise
-    except Exception as error:
-        where = user_frame(error, project_root)
-        raise ComponentLoadError(
-            f"`{name}.build_defs` raised {type(error).__name__}: {error}"
-            + (f" (at {where})" if where else ""),
-            location=location,
-        ) from error
     if not isinstance(defs, Definitions):
         raise ComponentLoadError(
             f"`{name}.build_defs` returned {type(defs).__name__}, expected Definitions",

@@ -8,13 +8,11 @@ registered through the ``assetloom.components`` entry-point group or the project
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
 import inspect
 import sys
-import traceback
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +23,12 @@ from assetloom.errors import (
     SourceLocation,
     UnknownComponentTypeError,
     did_you_mean,
+)
+from assetloom.loading.user_code import (
+    describe_failure,
+    interrupts_noted,
+    raised_by_user_code,
+    user_frame,
 )
 from assetloom.project import Project
 
@@ -140,15 +144,18 @@ class ComponentRegistry:
         cached = self._modules.get(module_name)
         if cached is not None:
             return cached
-        try:
-            _bind_top_package(module_name.partition(".")[0], self.project.root)
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name and module_name.startswith(error.name):
-                return None
-            raise self._import_error(type_name, module_name, error, location) from error
-        except Exception as error:
-            raise self._import_error(type_name, module_name, error, location) from error
+        with interrupts_noted():
+            try:
+                _bind_top_package(module_name.partition(".")[0], self.project.root)
+                module = importlib.import_module(module_name)
+            except ModuleNotFoundError as error:
+                if error.name and module_name.startswith(error.name):
+                    return None
+                raise self._import_error(type_name, module_name, error, location) from error
+            except BaseException as error:
+                if not raised_by_user_code(error):
+                    raise
+                raise self._import_error(type_name, module_name, error, location) from error
         self._modules[module_name] = module
         _remember_package(module, self.project.root)
         return module
@@ -180,10 +187,13 @@ class ComponentRegistry:
         if not file.is_file():
             return None
         qualified = _module_name_for(file, self.project.root)
-        try:
-            module = import_file(qualified, file)
-        except Exception as error:
-            raise self._import_error(type_name, qualified, error, location) from error
+        with interrupts_noted():
+            try:
+                module = import_file(qualified, file)
+            except BaseException as error:
+                if not raised_by_user_code(error):
+                    raise
+                raise self._import_error(type_name, qualified, error, location) from error
         self._modules[qualified] = module
         return module
 
@@ -197,7 +207,7 @@ class ComponentRegistry:
         where = user_frame(error, self.project.root)
         return ComponentLoadError(
             f"could not import `{module_name}` for type `{type_name}`: "
-            f"{type(error).__name__}: {error}" + (f" (at {where})" if where else ""),
+            f"{describe_failure(error)}" + (f" (at {where})" if where else ""),
             location=location,
         )
 
@@ -240,18 +250,6 @@ def import_file(name: str, file: Path) -> ModuleType:
 
 def _relative_file(base_dir: Path, module_name: str) -> Path:
     return base_dir.joinpath(*module_name.split(".")).with_suffix(".py")
-
-
-def user_frame(error: BaseException, root: Path) -> str | None:
-    """``path:line`` of the deepest traceback frame inside the project, if any."""
-    prefix = str(root) + "/"
-    found = None
-    for frame in traceback.extract_tb(error.__traceback__):
-        if frame.filename.startswith(prefix):
-            found = f"{frame.filename.removeprefix(prefix)}:{frame.lineno}"
-    if found is None and isinstance(error, SyntaxError) and error.filename:
-        found = f"{error.filename.removeprefix(prefix)}:{error.lineno}"
-    return found
 
 
 # Project roots this process has made importable, and the top-level package names project
@@ -303,8 +301,11 @@ def _make_importable(root: Path, packages: Iterable[str] = ()) -> None:
     for top in sorted(_PROJECT_PACKAGES):
         # Bound now, so that user code under defs/ importing `components.x` finds the
         # project's own; a failure here is reported, located, when the module is used.
-        with contextlib.suppress(Exception):
+        try:
             _bind_top_package(top, root)
+        except BaseException as error:
+            if not raised_by_user_code(error):
+                raise
 
 
 def _bind_top_package(top: str, root: Path) -> None:
