@@ -1,0 +1,337 @@
+"""The seed's cross-location example, end to end through ``loom -w workspace.yaml``.
+
+Two location folders, each run by its own virtual environment: ``code_location_2_asset``
+depends on ``code_location_1_asset`` by key, and one ``loom materialize`` writes ``5`` and
+then ``11``.
+
+The virtual environments are real (``python -m venv``), made once per test session, and
+see assetloom without a network: each holds a ``.pth`` file that runs
+``site.addsitedir(<this interpreter's site-packages>)``. ``addsitedir`` (rather than a plain
+path line) also reads the ``.pth`` files there, among them the editable install's, which puts
+``src/`` on the path — so the venvs run the code under test, not a copy. They live beside the
+workspaces rather than inside a location folder, so each test can write its own locations;
+``python:`` in workspace.yaml points at them.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+
+import pytest
+
+from assetloom.workspace.workspace import Workspace
+from tests.projects import write_files
+
+LOOM = Path(sys.executable).with_name("loom")
+
+CODE_LOCATION_1 = """
+import json
+
+import assetloom as dg
+
+
+@dg.asset
+def code_location_1_asset():
+    with open("{data}/code_location_1_asset.json", "w+") as f:
+        json.dump(5, f)
+"""
+
+CODE_LOCATION_2 = """
+import json
+
+import assetloom as dg
+
+
+@dg.asset(deps=["code_location_1_asset"])
+def code_location_2_asset():
+    with open("{data}/code_location_1_asset.json") as f:
+        x = json.load(f)
+
+    with open("{data}/code_location_2_asset.json", "w+") as f:
+        json.dump(x + 6, f)
+"""
+
+INTERPRETER_ASSET = """
+import json
+import sys
+
+import assetloom as dg
+
+
+@dg.asset
+def interpreter_of_{name}():
+    with open("{data}/interpreter_of_{name}.json", "w") as f:
+        json.dump(sys.prefix, f)
+"""
+
+
+@pytest.fixture(scope="session")
+def venvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """One virtual environment per code location, seeing this checkout's assetloom."""
+    root = tmp_path_factory.mktemp("venvs")
+    site_packages = sysconfig.get_paths()["purelib"]
+    out = {}
+    for name in ("location_1", "location_2"):
+        venv = root / name
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+        (purelib,) = venv.glob("lib/python*/site-packages")
+        (purelib / "assetloom_checkout.pth").write_text(
+            f"import site; site.addsitedir({site_packages!r})\n"
+        )
+        out[name] = venv
+    return out
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, venvs: dict[str, Path]) -> Path:
+    """The seed's two locations, data written under ``data/``; returns the workspace folder."""
+    data = tmp_path / "data"
+    data.mkdir()
+    write_files(
+        tmp_path,
+        {
+            "location_1/defs/assets.py": CODE_LOCATION_1.format(data=data),
+            "location_2/defs/assets.py": CODE_LOCATION_2.format(data=data),
+            "workspace.yaml": f"""
+            load_from:
+              - project:
+                  path: location_1
+                  location_name: code_location_1
+                  python: {venvs["location_1"]}/bin/python
+              - project:
+                  path: location_2
+                  location_name: code_location_2
+                  python: {venvs["location_2"]}/bin/python
+            """,
+        },
+    )
+    return tmp_path
+
+
+def loom(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(LOOM), "-w", "workspace.yaml", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def written(workspace: Path, name: str) -> object:
+    return json.loads((workspace / "data" / f"{name}.json").read_text())
+
+
+def test_one_run_writes_5_then_11(workspace: Path) -> None:
+    done = loom(workspace, "materialize")
+    assert done.returncode == 0, done.stderr
+    assert written(workspace, "code_location_1_asset") == 5
+    assert written(workspace, "code_location_2_asset") == 11
+    steps = [line.split()[1] for line in done.stdout.splitlines() if line.strip().startswith("ok")]
+    assert steps == ["code_location_1_asset", "code_location_2_asset"]
+    assert done.stdout.count("run ") == 1  # one run, not one per location
+    assert "2 materialized, 0 failed, 0 skipped" in done.stdout
+
+
+def test_the_dependency_across_locations_is_a_real_edge(workspace: Path) -> None:
+    listed = loom(workspace, "list", "defs", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["key"]: row for row in json.loads(listed.stdout)["assets"]}
+    assert set(rows) == {"code_location_1_asset", "code_location_2_asset"}
+    first, second = rows["code_location_1_asset"], rows["code_location_2_asset"]
+    assert second["deps"] == ["code_location_1_asset"]
+    assert not first["is_external"]
+    assert (first["code_location"], second["code_location"]) == (
+        "code_location_1",
+        "code_location_2",
+    )
+    assert second["source"] == "location_2/defs/assets.py:6"
+    checked = loom(workspace, "check", "defs", "--strict")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.strip() == (
+        "all definitions loaded: 2 assets (0 external) in 2 code locations"
+    )
+
+
+def test_each_location_runs_in_its_own_interpreter(workspace: Path, venvs: dict[str, Path]) -> None:
+    data = workspace / "data"
+    write_files(
+        workspace,
+        {
+            f"{name}/defs/interpreter.py": INTERPRETER_ASSET.format(name=name, data=data)
+            for name in ("location_1", "location_2")
+        },
+    )
+    done = loom(workspace, "materialize", "--select", "key:interpreter_of_*")
+    assert done.returncode == 0, done.stderr
+    for name in ("location_1", "location_2"):
+        assert written(workspace, f"interpreter_of_{name}") == str(venvs[name])
+
+
+def test_a_selection_by_code_location(workspace: Path) -> None:
+    (workspace / "data/code_location_1_asset.json").write_text("100")
+    done = loom(workspace, "materialize", "--select", "code_location:code_location_2")
+    assert done.returncode == 0, done.stderr
+    assert written(workspace, "code_location_2_asset") == 106
+    assert written(workspace, "code_location_1_asset") == 100  # location 1 did not run
+
+
+def test_a_key_in_two_locations_is_reported_naming_both(workspace: Path) -> None:
+    write_files(workspace, {"location_2/defs/copy.py": CODE_LOCATION_1.format(data="/nowhere")})
+    for command in (["check", "defs"], ["materialize"]):
+        done = loom(workspace, *command)
+        assert done.returncode == 1
+        assert (
+            "location_2/defs/copy.py:6:1: error[LOOM202]: asset `code_location_1_asset` is "
+            "defined in two code locations: `code_location_1` (location_1/defs/assets.py:6:1) "
+            "and `code_location_2` (location_2/defs/copy.py:6:1)"
+        ) in done.stderr
+    assert not (workspace / "data/code_location_2_asset.json").exists()  # nothing ran
+
+
+def test_a_broken_location_is_reported_while_the_others_load_and_run(workspace: Path) -> None:
+    write_files(
+        workspace,
+        {
+            "location_3/defs/broken/defs.yaml": """
+            type: assetloom.PythonScriptComponent
+            attributes: [1, 2
+            """,
+        },
+    )
+    with (workspace / "workspace.yaml").open("a") as file:
+        file.write("  - project: {path: location_3}\n")
+    done = loom(workspace, "materialize")
+    assert done.returncode == 1  # something was wrong, though everything that loaded ran
+    assert "location_3/defs/broken/defs.yaml:3:1: error[LOOM101]" in done.stderr
+    assert "code location `location_3` did not load: 1 error" in done.stderr
+    assert written(workspace, "code_location_1_asset") == 5
+    assert written(workspace, "code_location_2_asset") == 11
+    checked = loom(workspace, "check", "defs")
+    assert checked.returncode == 1
+    assert "location_3/defs/broken/defs.yaml:3:1: error[LOOM101]" in checked.stderr
+
+
+def test_values_cross_locations_through_the_workspace_storage(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "numbers/defs/assets.py": """
+            import assetloom as dg
+
+            @dg.asset
+            def numbers() -> list[int]:
+                return [1, 2, 3]
+            """,
+            "totals/defs/assets.py": """
+            import assetloom as dg
+
+            @dg.asset(ins={"values": dg.AssetIn("numbers")})
+            def total(values: list[int]) -> int:
+                return sum(values)
+            """,
+            "workspace.yaml": """
+            load_from:
+              - project: {path: numbers}
+              - project: {path: totals}
+            """,
+        },
+    )
+    done = loom(tmp_path, "materialize")
+    assert done.returncode == 0, done.stderr
+    with Workspace.open(tmp_path / "workspace.yaml") as workspace:
+        import pickle
+
+        stored = workspace.storage_dir / "storage" / "total.pickle"
+        assert pickle.loads(stored.read_bytes()) == 6
+
+
+def test_python_file_and_python_module_locations(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "pipelines/nightly.py": """
+            import assetloom as dg
+
+            @dg.asset
+            def nightly() -> int:
+                return 1
+
+            defs = dg.Definitions(assets=[nightly])
+            """,
+            "src/analytics/__init__.py": "",
+            "src/analytics/definitions.py": """
+            import assetloom as dg
+
+            @dg.asset(deps=["nightly"])
+            def report() -> None: ...
+
+            @dg.definitions
+            def defs() -> dg.Definitions:
+                return dg.Definitions(assets=[report])
+            """,
+            "workspace.yaml": """
+            load_from:
+              - python_file: {relative_path: pipelines/nightly.py}
+              - python_module:
+                  module_name: analytics.definitions
+                  working_directory: src
+            """,
+        },
+    )
+    listed = loom(tmp_path, "list", "defs", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = {row["key"]: row for row in json.loads(listed.stdout)["assets"]}
+    assert rows["nightly"]["code_location"] == "nightly"
+    assert rows["report"]["code_location"] == "analytics.definitions"
+    assert rows["report"]["deps"] == ["nightly"]
+    assert not rows["nightly"]["is_external"]
+    assert loom(tmp_path, "materialize").returncode == 0
+
+
+def test_reload_asks_only_the_edited_location(workspace: Path) -> None:
+    with Workspace.open(workspace / "workspace.yaml") as opened:
+        assert opened.reload() == []
+        write_files(
+            workspace,
+            {
+                "location_2/defs/more.py": """
+                import assetloom as dg
+
+                @dg.asset(deps=["code_location_2_asset"])
+                def code_location_2_report() -> None: ...
+                """
+            },
+        )
+        assert opened.reload() == ["code_location_2"]
+        graph = opened.graph()
+        report = graph.asset(graph.toposorted()[-1])
+        assert report is not None
+        assert report.key.to_user_string() == "code_location_2_report"
+
+
+def test_an_interpreter_that_cannot_start_is_a_located_error(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "ok/defs/assets.py": "import assetloom as dg\n\n@dg.asset\ndef fine() -> None: ...\n",
+            "workspace.yaml": """
+            load_from:
+              - project: {path: ok}
+              - project:
+                  path: ok
+                  location_name: elsewhere
+                  python: no/such/python
+            """,
+        },
+    )
+    done = loom(tmp_path, "list", "defs")
+    assert done.returncode == 1
+    assert "workspace.yaml:3:5: error[LOOM000]: code location `elsewhere` cannot start" in (
+        done.stderr
+    )
+    assert "fine" in done.stdout
