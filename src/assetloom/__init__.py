@@ -77,6 +77,9 @@ if TYPE_CHECKING:
         Resolver,
     )
     from assetloom.components.resolved_types import ResolvedAssetKey, ResolvedAssetSpec
+    from assetloom.components.testing import (
+        component_defs,
+    )
     from assetloom.config import (
         Config,
         EnvVar,
@@ -137,6 +140,9 @@ if TYPE_CHECKING:
     from assetloom.warehouse import DuckDBResource
 
 _HOMES = {
+    "assetloom.components.testing": [
+        "component_defs",
+    ],
     "assetloom.config": [
         "Config",
         "EnvVar",
@@ -350,6 +356,7 @@ __all__ = [
     "asset",
     "asset_check",
     "build_asset_context",
+    "component_defs",
     "component_instance",
     "define_asset_job",
     "definitions",

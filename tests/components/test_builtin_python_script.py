@@ -44,7 +44,8 @@ def test_scripts_run_in_the_folder_and_their_exit_code_decides(project: WritePro
     assert result.succeeded_keys == [dg.AssetKey("greeting")]
     assert result.failed_keys == [dg.AssetKey("doomed")]
     [materialization] = [
-        m for m in result.get_asset_materialization_events()
+        m
+        for m in result.get_asset_materialization_events()
         if m.asset_key == dg.AssetKey("greeting")
     ]
     assert materialization.metadata["exit_code"] == 0
@@ -104,3 +105,41 @@ def test_one_script_materializes_several_assets(project: WriteProject) -> None:
     result = dg.materialize(load(root))
     assert sorted(k.to_user_string() for k in result.succeeded_keys) == ["left", "right"]
     assert {m.metadata["exit_code"] for m in result.get_asset_materialization_events()} == {0}
+
+
+def test_dagsters_attribute_shape_execution_and_assets(project: WriteProject) -> None:
+    root = project(
+        {
+            "defs/generate_revenue_report/defs.yaml": """
+            type: dagster.PythonScriptComponent
+            attributes:
+              execution:
+                path: generate_revenue_report.py
+              assets:
+                - key: revenue_report
+                  deps: [sales]
+            """,
+            "defs/generate_revenue_report/generate_revenue_report.py": (
+                "from pathlib import Path\nPath('report.txt').write_text('42')\n"
+            ),
+        }
+    )
+    defs = load(root)
+    assert parents(defs, "revenue_report") == {"sales"}
+    result = dg.materialize(defs)
+    assert result.succeeded_keys == [dg.AssetKey("revenue_report")]
+    assert (root / "defs/generate_revenue_report/report.txt").read_text() == "42"
+
+
+def test_execution_without_assets_is_reported(project: WriteProject) -> None:
+    root = project(
+        {
+            "defs/s/defs.yaml": """
+            type: PythonScriptComponent
+            attributes:
+              execution: {path: a.py}
+            """,
+        }
+    )
+    [error] = load_errors(root)
+    assert "`execution` and `assets` go together" in error

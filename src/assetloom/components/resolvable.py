@@ -16,14 +16,15 @@ import dataclasses
 import functools
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections import abc
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
 import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
-from assetloom.errors import DefsDocumentError, SourceLocation
+from assetloom.errors import DefsDocumentError, ResolutionError, SourceLocation
 
 PathPart = str | int
 
@@ -46,24 +47,52 @@ class Resolvable:
 
     @classmethod
     def resolve_from_yaml(
-        cls, attributes: Any, context: ResolutionContext | None = None
+        cls, yaml: str | Any, context: ResolutionContext | None = None
     ) -> typing.Self:
-        """Validate YAML data and build an instance (errors carry YAML locations)."""
-        built = resolve_attributes(cls, attributes, context or ResolutionContext())
+        """Validate YAML text (or data already parsed from YAML) and build an instance; a
+        resolver's error is a ResolutionError located in the text."""
+        if isinstance(yaml, str):
+            from assetloom.yaml.source import parse_yaml_documents
+
+            documents = parse_yaml_documents(yaml, "<yaml>")
+            data = documents[0].value if documents else {}
+            located = context or ResolutionContext(
+                locate=documents[0].positions.location if documents else None
+            )
+            return cls.resolve_from_yaml(data, located)
+        built = resolve_attributes(cls, yaml, context or ResolutionContext())
         return typing.cast(typing.Self, built)
+
+    @classmethod
+    def model(cls) -> type[BaseModel]:
+        """The pydantic model of this class's YAML attributes (what its schema describes)."""
+        return yaml_model_for(typing.cast(type, cls))
+
+    @classmethod
+    def resolve_from_model(cls, context: ResolutionContext, model: BaseModel) -> typing.Self:
+        """Build an instance from an already validated ``model()`` instance."""
+        return typing.cast(typing.Self, _build(cls, model, context))
 
 
 @dataclasses.dataclass(frozen=True)
 class Resolver:
     """Turns a field's YAML value into its Python value: ``fn(context, value)``.
 
-    ``model_field_type`` is the type the YAML holds (default: the field's own type).
+    ``model_field_type`` is the type the YAML holds (default: the field's own type) and
+    ``model_field_name`` its name in YAML (default: the field's). A resolver made with
+    ``Resolver.from_model`` gets the whole validated YAML model instead of one value, and its
+    field is not in the YAML at all. ``can_inject`` and ``inject_before_resolve`` are
+    accepted for Dagster code: templates are always rendered before anything resolves.
     """
 
     fn: Callable[[ResolutionContext, Any], Any] | None = None
     model_field_type: Any = None
     description: str | None = None
     examples: Sequence[Any] | None = None
+    model_field_name: str | None = None
+    inject_before_resolve: bool = True
+    can_inject: bool = False
+    from_parent_model: bool = False
 
     def __post_init__(self) -> None:
         # Annotated metadata is hashed when the annotation joins a union (`X | None`).
@@ -77,6 +106,13 @@ class Resolver:
     ) -> Resolver:
         """Keep the default resolution but set the YAML type or documentation."""
         return cls(None, model_field_type, description, examples)
+
+    @classmethod
+    def from_model(
+        cls, fn: Callable[[ResolutionContext, Any], Any], **kwargs: Any
+    ) -> Resolver:
+        """A resolver computing the field from the whole validated YAML model."""
+        return cls(fn, from_parent_model=True, **kwargs)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +141,11 @@ def yaml_model_for(cls: type) -> type[BaseModel]:
         return typing.cast(type[BaseModel], cls)
     fields: dict[str, Any] = {}
     for name, annotation, default in _fields_of(cls):
+        resolver = resolver_of(annotation)
+        if resolver is not None and resolver.from_parent_model:
+            continue  # computed from the other fields, not written in YAML
+        if resolver is not None and resolver.model_field_name:
+            name = resolver.model_field_name
         if _needs_resolution(annotation) and _has_python_default(default):
             # A Python-side default (an AssetKey, say) has no YAML form: keep it out of the
             # schema; the class applies it when the attribute is omitted.
@@ -206,9 +247,9 @@ def _yaml_annotation(annotation: Any) -> Any:
         return yaml_model_for(annotation)
     if origin in (Union, types.UnionType):
         return Union[tuple(_yaml_annotation(a) for a in get_args(annotation))]  # noqa: UP007
-    if origin in (list, Sequence, tuple, set, frozenset, dict, Mapping):
+    if origin in _COLLECTIONS or origin in _MAPPINGS:
         args = tuple(_yaml_annotation(a) for a in get_args(annotation))
-        base = {Sequence: list, Mapping: dict, set: list, frozenset: list}.get(origin, origin)
+        base = dict if origin in _MAPPINGS else tuple if origin is tuple else list
         if origin is tuple and args and args[-1] is Ellipsis:
             return list[args[0]]  # type: ignore[valid-type]
         return base[args] if args else base
@@ -234,7 +275,8 @@ def _needs_resolution(annotation: Any) -> bool:
     if origin is Annotated:
         inner, *extras = get_args(annotation)
         resolves = any(
-            isinstance(e, Resolver) and (e.fn is not None or e.model_field_type is not None)
+            isinstance(e, Resolver)
+            and (e.fn is not None or e.model_field_type is not None or e.model_field_name)
             for e in extras
         )
         return resolves or _needs_resolution(inner)
@@ -275,12 +317,43 @@ def validate_yaml_data(model: type[BaseModel], data: Any) -> BaseModel:
 
 
 def _build(cls: type, validated: BaseModel, context: ResolutionContext) -> Any:
-    kwargs = {
-        name: _resolve_value(annotation, getattr(validated, name), context.at(name))
-        for name, annotation, _ in _fields_of(cls)
-        if name in validated.model_fields_set or _has_no_python_default(cls, name)
-    }
+    kwargs: dict[str, Any] = {}
+    for name, annotation, _ in _fields_of(cls):
+        resolver = resolver_of(annotation)
+        if resolver is not None and resolver.from_parent_model and resolver.fn is not None:
+            kwargs[name] = _call_resolver(resolver.fn, context.at(name), validated)
+            continue
+        yaml_name = (resolver.model_field_name if resolver else None) or name
+        if yaml_name in validated.model_fields_set or _has_no_python_default(cls, name):
+            value = getattr(validated, yaml_name)
+            kwargs[name] = _resolve_value(annotation, value, context.at(yaml_name))
     return cls(**kwargs)
+
+
+def resolver_of(annotation: Any) -> Resolver | None:
+    """The Resolver in a field's ``Annotated[...]`` metadata, if any."""
+    if get_origin(annotation) is not Annotated:
+        return None
+    return next((e for e in get_args(annotation)[1:] if isinstance(e, Resolver)), None)
+
+
+def _call_resolver(
+    fn: Callable[[ResolutionContext, Any], Any], context: ResolutionContext, value: Any
+) -> Any:
+    """Run a resolver; whatever it raises becomes a ResolutionError at the value's place."""
+    try:
+        return fn(context, value)
+    except ResolutionError as error:
+        if error.location is None:
+            error.location = context.location
+        raise
+    except DefsDocumentError:
+        raise
+    except Exception as error:
+        raise ResolutionError(
+            f"{render_path(context.path)}: {type(error).__name__}: {error}",
+            location=context.location,
+        ) from error
 
 
 def _has_no_python_default(cls: type, name: str) -> bool:
@@ -299,15 +372,7 @@ def _resolve_value(annotation: Any, value: Any, context: ResolutionContext) -> A
         resolver = next((e for e in extras if isinstance(e, Resolver)), None)
         if resolver is None or resolver.fn is None:
             return _resolve_value(inner, value, context)
-        try:
-            return resolver.fn(context, value)
-        except DefsDocumentError:
-            raise
-        except Exception as error:
-            raise DefsDocumentError(
-                f"{render_path(context.path)}: {type(error).__name__}: {error}",
-                location=context.location,
-            ) from error
+        return _call_resolver(resolver.fn, context, value)
     if value is None:
         return None
     if isinstance(value, BaseModel) and isinstance(annotation, type):
@@ -317,12 +382,12 @@ def _resolve_value(annotation: Any, value: Any, context: ResolutionContext) -> A
             return _build(annotation, value, context)
     if origin in (Union, types.UnionType):
         return _resolve_value(_union_member(annotation, value), value, context)
-    if origin in (list, Sequence, tuple, set, frozenset) and isinstance(value, list):
+    if origin in _COLLECTIONS and isinstance(value, (list, tuple, set, frozenset)):
         args = get_args(annotation)
         item_type = args[0] if args else Any
         items = [_resolve_value(item_type, v, context.at(i)) for i, v in enumerate(value)]
-        return {list: items, Sequence: items}.get(origin, origin(items))
-    if origin in (dict, Mapping) and isinstance(value, dict):
+        return _COLLECTIONS[origin](items)
+    if origin in _MAPPINGS and isinstance(value, dict):
         args = get_args(annotation)
         item_type = args[1] if len(args) == 2 else Any
         return {k: _resolve_value(item_type, v, context.at(k)) for k, v in value.items()}
@@ -354,6 +419,23 @@ def _accepts(option: Any, value: Any) -> bool:
 @functools.cache
 def _adapter(option: Any) -> TypeAdapter[Any]:
     return TypeAdapter(_yaml_annotation(option))
+
+
+# Every collection type a field may be annotated with (``collections.abc`` ones included, as
+# Dagster's components use them), and the concrete type its resolved value gets.
+_COLLECTIONS: dict[Any, Callable[[list[Any]], Any]] = {
+    list: list,
+    tuple: tuple,
+    set: set,
+    frozenset: frozenset,
+    abc.Sequence: list,
+    abc.MutableSequence: list,
+    abc.Collection: list,
+    abc.Iterable: list,
+    abc.Set: frozenset,
+    abc.MutableSet: set,
+}
+_MAPPINGS = frozenset({dict, abc.Mapping, abc.MutableMapping})
 
 
 def render_path(path: Sequence[PathPart]) -> str:

@@ -33,16 +33,51 @@ class Script(Resolvable, Model):
     """Extra environment variables."""
     assets: list[ResolvedAssetSpec]
     """The assets the script materializes; all succeed or fail with its exit code."""
+    name: str | None = None
+    """The step's name (default: the script's file name without `.py`)."""
+
+
+class ScriptExecution(Model):
+    """Dagster's shape: the one script that materializes the component's `assets`."""
+
+    path: str = Field(examples=["scripts/load_orders.py"])
+    """The script, relative to the defs.yaml's folder."""
+    args: list[str] = Field(default_factory=list)
+    """Command-line arguments."""
+    env: dict[str, str] = Field(default_factory=dict)
+    """Extra environment variables."""
+    name: str | None = None
+    """The step's name (default: the script's file name without `.py`)."""
 
 
 class PythonScriptComponent(Component, Model, Resolvable):
     """Runs each script with the current Python in a subprocess, in the defs.yaml's folder;
-    exit code 0 materializes the script's assets, anything else fails them."""
+    exit code 0 materializes the script's assets, anything else fails them. Give `scripts`
+    (several scripts, each with its assets) or, as in Dagster, `execution` and `assets`."""
 
-    scripts: list[Script]
+    scripts: list[Script] = Field(default_factory=list)
+    """Scripts, each with the assets it materializes."""
+    execution: ScriptExecution | None = None
+    """Dagster's shape: the one script to run for `assets`."""
+    assets: list[ResolvedAssetSpec] = Field(default_factory=list)
+    """Dagster's shape: the assets `execution` materializes."""
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
-        return Definitions(assets=[_script_asset(s, context.path) for s in self.scripts])
+        return Definitions(assets=[_script_asset(s, context.path) for s in self.all_scripts()])
+
+    def all_scripts(self) -> list[Script]:
+        """``scripts``, plus the one ``execution`` + ``assets`` describe."""
+        if (self.execution is None) != (not self.assets):
+            raise ValueError("PythonScriptComponent: `execution` and `assets` go together")
+        if self.execution is None and not self.scripts:
+            raise ValueError("PythonScriptComponent: give `scripts`, or `execution` and `assets`")
+        extra = []
+        if self.execution is not None:
+            run = self.execution
+            extra = [
+                Script(path=run.path, args=run.args, env=run.env, assets=self.assets, name=run.name)
+            ]
+        return [*self.scripts, *extra]
 
 
 def _script_asset(script: Script, folder: Path) -> AssetsDefinition:
@@ -58,8 +93,7 @@ def _script_asset(script: Script, folder: Path) -> AssetsDefinition:
         done = subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError(
-                f"{script.path} exited with code {done.returncode}\n"
-                f"{done.stderr[-OUTPUT_TAIL:]}"
+                f"{script.path} exited with code {done.returncode}\n{done.stderr[-OUTPUT_TAIL:]}"
             )
         metadata = {
             "script": script.path,
@@ -71,5 +105,5 @@ def _script_asset(script: Script, folder: Path) -> AssetsDefinition:
         # A single asset's function returns its result itself (a list would be its value).
         return results[0] if len(results) == 1 else results
 
-    run_script.__name__ = Path(script.path).stem
+    run_script.__name__ = script.name or Path(script.path).stem
     return multi_asset(specs=specs, name=run_script.__name__)(run_script)
