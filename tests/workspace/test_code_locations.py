@@ -133,8 +133,9 @@ def test_one_run_writes_5_then_11(workspace: Path) -> None:
     assert written(workspace, "code_location_2_asset") == 11
     steps = [line.split()[1] for line in done.stdout.splitlines() if line.strip().startswith("ok")]
     assert steps == ["code_location_1_asset", "code_location_2_asset"]
-    assert done.stdout.count("run ") == 1  # one run, not one per location
     assert "2 materialized, 0 failed, 0 skipped" in done.stdout
+    runs = json.loads(loom(workspace, "runs", "list", "--json").stdout)["runs"]
+    assert [(run["status"], run["steps"]) for run in runs] == [("succeeded", {"succeeded": 2})]
 
 
 def test_the_dependency_across_locations_is_a_real_edge(workspace: Path) -> None:

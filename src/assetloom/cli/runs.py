@@ -10,8 +10,9 @@ from typing import Any
 import click
 
 from assetloom.cli.progress import format_metadata
-from assetloom.cli.project_option import current_project, project_option
+from assetloom.cli.project_option import project_option
 from assetloom.cli.recording import existing_project_storage
+from assetloom.cli.workspace_option import current_storage_project
 from assetloom.errors import UnknownRunError
 from assetloom.storage.history import steps_of_run
 from assetloom.storage.records import RunRecord, RunStatus, StepRecord
@@ -30,7 +31,7 @@ def runs_group() -> None:
 @project_option
 def list_runs_command(as_json: bool, limit: int) -> None:
     """The latest runs, newest first."""
-    storage = existing_project_storage(current_project())
+    storage = existing_project_storage(current_storage_project())
     records: list[RunRecord] = []
     if storage is not None:
         with storage:
@@ -62,7 +63,7 @@ def list_runs_command(as_json: bool, limit: int) -> None:
 def show_run_command(run_id: str, as_json: bool) -> None:
     """One run (RUN_ID or a unique prefix): each step with its status, duration, metadata,
     log lines and error."""
-    storage = existing_project_storage(current_project())
+    storage = existing_project_storage(current_storage_project())
     if storage is None:
         raise UnknownRunError(f"no run has id `{run_id}`: no runs recorded yet")
     with storage:

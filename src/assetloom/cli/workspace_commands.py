@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,9 @@ import click
 from assetloom.cli.counts import count_diagnostics, plural
 from assetloom.cli.diagnostics import print_diagnostics
 from assetloom.cli.exit_codes import ExitCode
+from assetloom.cli.workspace_option import workspace_storage_project
 from assetloom.errors import Diagnostic, LoomError, Severity
-from assetloom.execution.events import EventObserver
+from assetloom.execution.events import EventObserver, fan_out
 from assetloom.workspace.graph import WorkspaceGraph
 from assetloom.workspace.workspace import Workspace
 
@@ -124,6 +126,19 @@ def check_workspace_defs(file: Path, strict: bool, output_format: str) -> None:
         sys.exit(ExitCode.INVALID)
 
 
+@contextmanager
+def recorded(workspace: Workspace, observer: EventObserver) -> Iterator[EventObserver]:
+    """``observer``, and the workspace's run storage: one run record for the whole run."""
+    from assetloom.cli.recording import open_project_storage
+    from assetloom.storage.writer import StorageWriter
+
+    with (
+        open_project_storage(workspace_storage_project(workspace.config.file)) as storage,
+        StorageWriter(storage) as writer,
+    ):
+        yield fan_out(writer, observer)
+
+
 def materialize_workspace(file: Path, selection: str | None, observer: EventObserver) -> None:
     from assetloom.graph.selection import select
     from assetloom.workspace.run import FAILURE, SKIPPED, SUCCESS, run_workspace
@@ -134,7 +149,8 @@ def materialize_workspace(file: Path, selection: str | None, observer: EventObse
         keys = graph.executable_keys
         if selection is not None:
             keys = select(graph, selection) & keys
-        result = run_workspace(workspace, keys, observer=observer, selection=selection)
+        with recorded(workspace, observer) as record:
+            result = run_workspace(workspace, keys, observer=record, selection=selection)
     for failure in result.failures:
         where = f"{failure.source}: " if failure.source is not None else ""
         click.echo(f"\n{where}{failure.summary}\n{failure.traceback}", err=True)

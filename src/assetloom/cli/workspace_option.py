@@ -4,13 +4,15 @@ current folder or above, unless a project is nearer (see ``find_workspace_file``
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
-from assetloom.cli.project_option import given_project_dir
+from assetloom.cli.project_option import current_project, given_project_dir
+from assetloom.project import Project
 
 _META_KEY = "assetloom.workspace_file"
 
@@ -50,3 +52,18 @@ def current_workspace_file() -> Path | None:
     from assetloom.workspace.discovery import find_workspace_file
 
     return find_workspace_file(Path.cwd())
+
+
+def workspace_storage_project(workspace_file: Path) -> Project:
+    """The workspace's folder as a project: where its runs are stored (``.loom/runs.sqlite``,
+    or ``[tool.assetloom] storage`` in a pyproject.toml beside workspace.yaml)."""
+    return Project.at(workspace_file.parent)
+
+
+def current_storage_project() -> Project:
+    """Whose runs this command reads: the workspace's, or the project's."""
+    workspace_file = current_workspace_file()
+    if workspace_file is None:
+        return current_project()
+    os.chdir(workspace_file.parent)
+    return workspace_storage_project(workspace_file)
