@@ -7,6 +7,7 @@ from typing import Any
 
 import click
 
+from assetloom.cli.asset_history import HISTORY_HEADERS, asset_history, history_cells
 from assetloom.cli.counts import count_assets
 from assetloom.cli.loading import load_project_definitions
 from assetloom.cli.project_option import project_option
@@ -26,9 +27,12 @@ def list_defs_command(as_json: bool) -> None:
 
         list_workspace_defs(workspace_file, as_json, _print_table)
         return
-    _, defs = load_project_definitions()
+    project, defs = load_project_definitions()
     graph = defs.resolve_asset_graph()
     rows = asset_rows(graph)
+    history = asset_history(project, graph)
+    for row, key in zip(rows, graph.toposorted(), strict=True):
+        row.update(history.get(key, {}))
     if as_json:
         click.echo(json.dumps({"assets": rows}, indent=2))
         return
@@ -65,7 +69,9 @@ def _source(location: SourceLocation | None) -> str | None:
 
 
 def _print_table(rows: list[dict[str, Any]]) -> None:
-    headers = ("key", "group", "deps", "kinds", "source")
+    with_history = any("stale" in row for row in rows)
+    headers: tuple[str, ...] = ("key", "group", "deps", "kinds", "source")
+    headers += HISTORY_HEADERS if with_history else ()
     cells = [
         (
             row["key"] + (" (external)" if row["is_external"] else ""),
@@ -74,6 +80,7 @@ def _print_table(rows: list[dict[str, Any]]) -> None:
             ", ".join(row["kinds"]),
             row["source"] or "",
         )
+        + (history_cells(row) if with_history else ())
         for row in rows
     ]
     widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]

@@ -109,7 +109,7 @@ def format_metadata(metadata: Mapping[str, JsonValue]) -> str:
 
 
 def _short(value: JsonValue) -> str:
-    text = str(value)
+    text = repr(round(value, 6)) if isinstance(value, float) else str(value)
     return text if len(text) <= MAX_VALUE_WIDTH else text[: MAX_VALUE_WIDTH - 1] + "…"
 
 

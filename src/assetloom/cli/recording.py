@@ -6,11 +6,12 @@ only when it needs the database: ``loom list defs`` on a project that never ran 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from assetloom.execution.events import EventObserver, fan_out
+from assetloom.execution.events import EventObserver, RunEvent, RunStarted, fan_out
 from assetloom.project import Project
 from assetloom.storage.location import sqlite_path, storage_url
 
@@ -37,9 +38,10 @@ def existing_project_storage(project: Project) -> RunStorage | None:
 
 
 @contextmanager
-def recorded_run(project: Project) -> Iterator[EventObserver]:
-    """An observer that shows the run (``cli.progress``) and records it in run storage; on
-    leaving, every event has been written."""
+def recorded_run(project: Project, selection: str | None) -> Iterator[EventObserver]:
+    """An observer that shows the run (``cli.progress``) and records it in run storage, with
+    ``selection`` as what the user asked for (``--select X --stale``); on leaving, every
+    event has been written."""
     from assetloom.cli.progress import progress_display
     from assetloom.storage.writer import StorageWriter
 
@@ -48,4 +50,11 @@ def recorded_run(project: Project) -> Iterator[EventObserver]:
         StorageWriter(storage) as writer,
         progress_display() as display,
     ):
-        yield fan_out(writer, display)
+        show_and_record = fan_out(writer, display)
+
+        def observe(event: RunEvent) -> None:
+            if isinstance(event, RunStarted):
+                event = dataclasses.replace(event, selection=selection)
+            show_and_record(event)
+
+        yield observe
