@@ -1,15 +1,40 @@
 """DuckDBResource: the embedded warehouse the example project and SQL components run on.
 
-duckdb is imported only when a connection is opened (it is the ``duckdb`` extra)."""
+duckdb is imported only when a connection is opened (it is the ``duckdb`` extra).
+
+A DuckDB file takes one writing process at a time. Within a run, worker processes take turns:
+a connection that finds the file locked waits for it (``lock_timeout``). Between runs, the
+run claims the warehouse first (``claim_for_run``): a second run on the same file stops at
+once with the first run's id and pid, instead of every asset failing on the lock. A run also
+never re-creates a warehouse that disappeared under it: that would hide the loss behind an
+empty database.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
+from assetloom.errors import LoomError
 from assetloom.resources import ConfigurableResource
+
+CLAIMS_ENV = "ASSETLOOM_CLAIMED_WAREHOUSES"
+"""The lock files this run holds, so worker processes (which inherit the environment) know
+that a missing lock file means the warehouse was deleted during the run."""
+
+_LOCK_POLL = 0.05
+
+
+class WarehouseError(LoomError):
+    """The warehouse cannot be used by this run at all; every later step would fail the same
+    way, so the run stops instead of reporting the same cause once per asset."""
+
+    stops_run: ClassVar[bool] = True
 
 
 class DuckDBResource(ConfigurableResource):
@@ -19,13 +44,58 @@ class DuckDBResource(ConfigurableResource):
     """Path of the database file, relative to the working directory (the project root when
     run through `loom`); `:memory:` for a throwaway database."""
 
+    lock_timeout: float = 60.0
+    """Seconds to wait for another process of the same run to release the file."""
+
+    @property
+    def _lock_path(self) -> Path:
+        return Path(f"{self.database}.lock")
+
+    @contextmanager
+    def claim_for_run(self, run_id: str) -> Iterator[None]:
+        """Hold the warehouse for one run: fail now, naming the cause, if another run holds
+        it or it cannot be written; record the claim for worker processes."""
+        if self.database == ":memory:":
+            yield
+            return
+        database = Path(self.database)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        _check_writable(database)
+        lock_path = self._lock_path
+        with lock_path.open("a+") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0)
+                holder = lock.read().strip() or "unknown"
+                raise WarehouseError(
+                    f"warehouse {database} is in use by another run ({holder}); "
+                    "wait for it to finish",
+                    hint=f"the claim is the lock on {lock_path}",
+                ) from None
+            lock.seek(0)
+            lock.truncate()
+            lock.write(f"run {run_id}, pid {os.getpid()}")
+            lock.flush()
+            claimed = str(lock_path.resolve())
+            before = os.environ.get(CLAIMS_ENV)
+            os.environ[CLAIMS_ENV] = os.pathsep.join(filter(None, [before, claimed]))
+            try:
+                yield
+            finally:
+                if before is None:
+                    os.environ.pop(CLAIMS_ENV, None)
+                else:
+                    os.environ[CLAIMS_ENV] = before
+
     @contextmanager
     def get_connection(self) -> Iterator[Any]:
         import duckdb
 
         if self.database != ":memory:":
+            self._check_not_deleted()
             Path(self.database).parent.mkdir(parents=True, exist_ok=True)
-        connection = duckdb.connect(self.database)
+        connection = self._connect(duckdb)
         try:
             yield connection
         finally:
@@ -35,3 +105,34 @@ class DuckDBResource(ConfigurableResource):
         """Run one statement and return its rows (DuckDB answers DDL and DML with a count)."""
         with self.get_connection() as connection:
             return list(connection.execute(sql, parameters or []).fetchall())
+
+    def _connect(self, duckdb: Any) -> Any:
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return duckdb.connect(self.database)
+            except duckdb.IOException as error:
+                text = str(error)
+                if "lock" not in text.lower():
+                    raise WarehouseError(f"cannot open warehouse {self.database}: {text}") from None
+                if time.monotonic() >= deadline:
+                    raise WarehouseError(
+                        f"warehouse {self.database} stayed locked for {self.lock_timeout:g}s: "
+                        f"{text}"
+                    ) from None
+                time.sleep(_LOCK_POLL)
+
+    def _check_not_deleted(self) -> None:
+        claims = os.environ.get(CLAIMS_ENV, "").split(os.pathsep)
+        lock_path = self._lock_path.resolve()
+        if str(lock_path) in claims and not lock_path.exists():
+            raise WarehouseError(
+                f"{lock_path.parent} was deleted during the run; not re-creating an empty "
+                f"warehouse {self.database}"
+            )
+
+
+def _check_writable(database: Path) -> None:
+    for path in (database, database.parent):
+        if path.exists() and not os.access(path, os.W_OK):
+            raise WarehouseError(f"warehouse {database} is read-only ({path} is not writable)")

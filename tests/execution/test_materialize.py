@@ -2,6 +2,7 @@ import pytest
 
 import assetloom as dg
 from assetloom.errors import AssetExecutionError, UnknownAssetKeyError
+from assetloom.execution.events import RunEvent
 
 K = dg.AssetKey
 
@@ -291,17 +292,19 @@ def test_a_custom_io_manager_receives_every_value() -> None:
     assert io.values == {K("a"): 1}
 
 
-def test_observer_sees_each_step() -> None:
-    events = []
+def test_observer_sees_the_run_and_each_step_end() -> None:
+    events: list[RunEvent] = []
     dg.materialize(_failing_pipeline([]), raise_on_error=False, observer=events.append)
-    outcomes = {event.node_name: event.outcome.value for event in events}
-    assert outcomes == {
-        "upstream": "success",
-        "broken": "failure",
-        "after_broken": "skipped",
-        "further_down": "skipped",
-        "independent": "success",
+    ends = {e.step_key: e.kind for e in events if e.kind.startswith("step_") and e.step_key}
+    assert ends == {
+        "upstream": "step_succeeded",
+        "broken": "step_failed",
+        "after_broken": "step_skipped",
+        "further_down": "step_skipped",
+        "independent": "step_succeeded",
     }
+    assert events[0].kind == "run_started"
+    assert events[-1].kind == "run_failed"
 
 
 def test_selection_by_code_location() -> None:

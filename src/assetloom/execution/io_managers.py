@@ -58,16 +58,21 @@ class FilesystemIOManager:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            with tmp.open("wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, TypeError, AttributeError) as error:
+            tmp.unlink(missing_ok=True)
+            raise TypeError(
+                f"the value of `{key.to_user_string()}` ({type(value).__name__}) cannot be "
+                f"stored: {error}"
+            ) from error
         tmp.replace(path)
 
     def load_input(self, key: AssetKey) -> Any:
         path = self._path(key)
         if not path.exists():
-            raise LookupError(
-                f"`{key.to_user_string()}` has not been materialized yet (no {path})"
-            )
+            raise LookupError(f"`{key.to_user_string()}` has not been materialized yet (no {path})")
         with path.open("rb") as fh:
             return pickle.load(fh)
 

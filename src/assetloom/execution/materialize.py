@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
+from assetloom.assets.asset_selection import AssetSelection
 from assetloom.assets.checks import AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition
 from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
+from assetloom.config import RunConfigLike, check_run_config
 from assetloom.defs import Definitions
 from assetloom.errors import AssetExecutionError
-from assetloom.execution.executors.in_process import InProcessExecutor, Observer
+from assetloom.execution.events import EventObserver
+from assetloom.execution.executors.backend import Executor, RunSpec
+from assetloom.execution.executors.in_process import InProcessExecutor
+from assetloom.execution.executors.schedule import Schedule
 from assetloom.execution.io_managers import InMemoryIOManager, IOManager
-from assetloom.execution.plan import plan_steps
+from assetloom.execution.plan import check_resources, plan_steps, run_config_types
 from assetloom.execution.result import ExecuteInProcessResult
 from assetloom.graph.asset_graph import AssetGraph
 
 IO_MANAGER_RESOURCE = "io_manager"
 
-Selection = str | Sequence[str | AssetKey | AssetsDefinition] | None
+Selection = str | AssetSelection | Sequence[str | AssetKey | AssetsDefinition] | None
 
 
 def materialize(
@@ -29,13 +37,21 @@ def materialize(
     resources: Mapping[str, Any] | None = None,
     raise_on_error: bool = True,
     io_manager: IOManager | None = None,
-    observer: Observer | None = None,
+    observer: EventObserver | None = None,
     run_id: str | None = None,
+    executor: Executor | None = None,
+    step_timeout: float | None = None,
+    project_root: Path | None = None,
+    run_config: RunConfigLike = None,
+    tags: Mapping[str, str] | None = None,
 ) -> ExecuteInProcessResult:
     """Materialize the selected assets (default: every executable one) in dependency order.
 
-    Asset checks in ``assets`` run after their asset. With ``raise_on_error`` the first failure
-    is raised as an ``AssetExecutionError`` once the whole run has ended.
+    Asset checks in ``assets`` run after their asset. Steps run in this process unless an
+    ``executor`` says otherwise; ``observer`` receives every run event. With
+    ``raise_on_error`` the first failure is raised as an ``AssetExecutionError`` once the
+    whole run has ended. ``run_config`` fills the assets' ``Config`` parameters
+    (``{"ops": {"asset_name": {"config": {...}}}}``); ``tags`` are the run's tags.
     """
     defs = assets if isinstance(assets, Definitions) else _definitions_of(assets)
     graph = defs.resolve_asset_graph()
@@ -44,14 +60,35 @@ def materialize(
     if io_manager is None:
         candidate = all_resources.get(IO_MANAGER_RESOURCE)
         io_manager = candidate if isinstance(candidate, IOManager) else InMemoryIOManager()
-    executor = InProcessExecutor(
-        graph,
+    steps = plan_steps(graph, keys)
+    check_resources(graph, steps, all_resources)
+    check_run_config(run_config, run_config_types(graph, steps))
+    run = RunSpec(
+        definitions=defs,
+        graph=graph,
         resources=all_resources,
         io_manager=io_manager,
-        observer=observer,
-        run_id=run_id,
+        run_id=run_id or uuid.uuid4().hex,
+        step_timeout=step_timeout,
+        project_root=project_root,
+        run_config=run_config,
+        run_tags=dict(tags or {}),
     )
-    result = executor.run(plan_steps(graph, keys))
+    schedule = Schedule(
+        graph,
+        steps,
+        run_id=run.run_id,
+        observer=observer,
+        selection=selection if isinstance(selection, str) else None,
+    )
+    with ExitStack() as claims:
+        for resource in all_resources.values():
+            claim = getattr(resource, "claim_for_run", None)
+            if callable(claim):
+                claims.enter_context(claim(run.run_id))
+        with (executor or InProcessExecutor()).open(run) as backend:
+            schedule.drive(backend)
+    result = schedule.result(io_manager)
     if raise_on_error and result.failures:
         first = result.failures[0]
         raise AssetExecutionError(first.summary, location=first.location) from first.error
@@ -63,6 +100,8 @@ def resolve_selection(graph: AssetGraph, selection: Selection) -> frozenset[Asse
     executable = graph.executable_keys
     if selection is None:
         return executable
+    if isinstance(selection, AssetSelection):
+        selection = str(selection)
     from assetloom.graph.selection import select, select_executable
 
     if isinstance(selection, str):

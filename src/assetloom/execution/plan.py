@@ -13,19 +13,35 @@ from typing import Any
 
 from assetloom.assets.definition import AssetsDefinition, ParamRole
 from assetloom.assets.key import AssetKey
+from assetloom.config import Config
 from assetloom.defs import Definitions
 from assetloom.errors import MissingResourceError, SourceLocation, did_you_mean
 from assetloom.graph.asset_graph import AssetGraph
 
 
 def plan_steps(graph: AssetGraph, keys: Iterable[AssetKey]) -> list[AssetsDefinition]:
-    """The AssetsDefinitions that materialize ``keys``, in dependency order, each once."""
+    """The AssetsDefinitions that materialize ``keys``, in dependency order, each once (a
+    ``can_subset`` multi-asset cut down to the selected keys)."""
+    wanted = set(keys)
     steps: dict[int, AssetsDefinition] = {}
-    for key in graph.toposorted(keys):
+    for key in graph.toposorted(wanted):
         assets_def = graph.assets_def(key)
         if assets_def is not None and assets_def.is_executable:
             steps.setdefault(id(assets_def), assets_def)
-    return list(steps.values())
+    return [s.subset_for(wanted) if s.can_subset else s for s in steps.values()]
+
+
+def run_config_types(
+    graph: AssetGraph, steps: Iterable[AssetsDefinition]
+) -> dict[str, type[Config] | None]:
+    """Each node of a run (its steps and their checks) and the Config class it takes."""
+    types: dict[str, type[Config] | None] = {}
+    for step in steps:
+        types[step.node_name] = step.config_type
+        for key in step.keys:
+            for check in graph.checks_for(key):
+                types[check.node_name] = check.config_type
+    return types
 
 
 def upstream_steps(
@@ -95,7 +111,7 @@ def _needed_resources(
         yield f"asset `{step.node_name}`", name, step.location
     for key in sorted(step.keys):
         for check in graph.checks_for(key):
-            who = f"asset check `{check.name}` on `{key.to_user_string()}`"
+            who = f"asset check `{check.node_name}` on `{key.to_user_string()}`"
             for param in check.params:
                 if param.role in _CHECK_RESOURCE_ROLES:
                     yield who, param.name, check.location

@@ -31,10 +31,29 @@ class StepFailure:
     check_name: str | None = None
 
     @property
+    def error_type(self) -> str:
+        """The name of the exception's type, also for one that came back from a worker."""
+        if isinstance(self.error, RemoteError):
+            return self.error.type_name
+        return type(self.error).__name__
+
+    @property
     def summary(self) -> str:
         what = f"check `{self.check_name}` on" if self.check_name else "asset"
         keys = ", ".join(f"`{k.to_user_string()}`" for k in self.asset_keys)
-        return f"{what} {keys} failed: {type(self.error).__name__}: {self.error}"
+        return f"{what} {keys} failed: {self.error_type}: {self.error}"
+
+
+class RemoteError(Exception):
+    """An exception raised in a worker that could not be pickled back: its type's name and
+    its message survive, so the failure still reads the same."""
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+
+    def __reduce__(self) -> tuple[type[RemoteError], tuple[str, str]]:
+        return RemoteError, (self.type_name, str(self))
 
 
 class ExecuteInProcessResult:
@@ -50,8 +69,10 @@ class ExecuteInProcessResult:
         failures: Sequence[StepFailure],
         node_keys: Mapping[str, tuple[AssetKey, ...]],
         io_manager: IOManager,
+        cancelled: bool = False,
     ) -> None:
         self.run_id = run_id
+        self.cancelled = cancelled
         self.outcomes = dict(outcomes)
         self.materializations = list(materializations)
         self.check_evaluations = list(check_evaluations)
@@ -61,7 +82,7 @@ class ExecuteInProcessResult:
 
     @property
     def success(self) -> bool:
-        return not self.failures
+        return not self.failures and not self.cancelled
 
     def _keys_with(self, outcome: AssetOutcome) -> list[AssetKey]:
         return sorted(k for k, o in self.outcomes.items() if o is outcome)

@@ -8,25 +8,28 @@ process or a Dask task can hand it back to the run.
 
 from __future__ import annotations
 
-import inspect
+import itertools
 import time
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from assetloom.assets.checks import AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition, ParamRole
 from assetloom.assets.key import AssetKey
-from assetloom.assets.results import (
-    AssetCheckEvaluation,
-    AssetCheckResult,
-    AssetMaterialization,
-    MaterializeResult,
-)
+from assetloom.assets.results import AssetCheckEvaluation, AssetMaterialization
+from assetloom.assets.retry import RetryPolicy, RetryRequested
+from assetloom.config import RunConfigLike, build_config, op_config
+from assetloom.errors import MissingResourceError
+from assetloom.execution.check_run import evaluation_of, run_check
 from assetloom.execution.context import AssetExecutionContext
+from assetloom.execution.events import ErrorInfo, RunEvent, StepRetried
 from assetloom.execution.io_managers import IOManager
+from assetloom.execution.outputs import StepOutputs, collect_outputs
 from assetloom.execution.result import AssetOutcome, StepFailure
+from assetloom.execution.step_log import StepLog
+from assetloom.execution.timeout import StepTimedOut, time_limit
 from assetloom.graph.asset_graph import AssetGraph
 
 
@@ -41,6 +44,8 @@ class StepResult:
     check_evaluations: tuple[AssetCheckEvaluation, ...] = ()
     failures: tuple[StepFailure, ...] = ()
     duration: float = 0.0
+    events: tuple[RunEvent, ...] = ()
+    """What happened inside the step besides its outcome (retries), in order."""
 
     @property
     def outcome(self) -> AssetOutcome:
@@ -50,8 +55,36 @@ class StepResult:
         return AssetOutcome.SUCCESS
 
 
-class _StepError(Exception):
-    """Raised inside a step for a problem with the step's own result, not the user's code."""
+TIMEOUT_TAG = "assetloom/timeout"
+
+
+def step_time_limit(step: AssetsDefinition, default: float | None) -> float | None:
+    """The step's ``assetloom/timeout`` tag (seconds; the longest among its assets), else
+    ``default``."""
+    limits = [float(spec.tags[TIMEOUT_TAG]) for spec in step.specs if TIMEOUT_TAG in spec.tags]
+    return max(limits) if limits else default
+
+
+def _user_facing(raised: BaseException, limit: float | None) -> BaseException:
+    """What to report for an exception that escaped the asset function: a time-out and an
+    exit call are named as such, since their own messages say nothing useful."""
+    error: Exception
+    if isinstance(raised, StepTimedOut):
+        error = StepTimedOut(f"timed out after {limit:g}s")
+    elif isinstance(raised, SystemExit):
+        error = StepExited(f"the asset called sys.exit({raised.code!r})")
+    else:
+        return raised
+    error.__traceback__ = raised.__traceback__
+    return error
+
+
+def _traceback_of(error: BaseException) -> str:
+    return "".join(traceback.format_exception(error))
+
+
+class StepExited(Exception):
+    """The asset function called ``sys.exit`` (or its process exited while running it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,26 +95,55 @@ class StepRunner:
     resources: Mapping[str, Any]
     io_manager: IOManager
     run_id: str
+    step_timeout: float | None = None
+    """Seconds a step may run, unless its ``assetloom/timeout`` tag says otherwise."""
+    run_config: RunConfigLike = None
+    """``{"ops": {node_name: {"config": {...}}}}``: what fills each step's ``Config``."""
+    run_tags: Mapping[str, str] = field(default_factory=dict)
 
     def run(self, step: AssetsDefinition) -> StepResult:
         keys = tuple(sorted(step.keys))
         started = time.perf_counter()
-        attempts = 1 + (step.retry_policy.max_retries if step.retry_policy else 0)
-        for attempt in range(attempts):
+        policy = step.retry_policy
+        attempts = 1 + (policy.max_retries if policy else 0)
+        retries: list[RunEvent] = []
+        limit = step_time_limit(step, self.step_timeout)
+        for attempt in itertools.count(1):
+            context = AssetExecutionContext(
+                run_id=self.run_id,
+                asset_keys=keys,
+                resources=self.resources,
+                output_names=step.output_names,
+                run_tags=self.run_tags,
+                op_config=op_config(self.run_config, step.node_name),
+            )
+            context.log = StepLog(self.run_id, step.node_name, retries)  # lines become events
             try:
-                context = AssetExecutionContext(
-                    run_id=self.run_id, asset_keys=keys, resources=self.resources
-                )
-                produced = self._call(step, context)
+                with time_limit(limit):
+                    produced = self._call(step, context)
+                    for key, (value, _) in produced.values.items():
+                        self._io_manager_for(key).handle_output(key, value)
                 break
-            except Exception as error:
-                if attempt + 1 < attempts:
-                    delay = step.retry_policy.delay if step.retry_policy else None
-                    if delay:
-                        time.sleep(delay)
+            except (Exception, SystemExit) as raised:
+                error = _user_facing(raised, limit)
+                if isinstance(raised, RetryRequested):
+                    attempts = 1 + raised.max_retries
+                if attempt < attempts:
+                    delay = _retry_delay(policy, raised, attempt)
+                    retries.append(
+                        StepRetried(
+                            run_id=self.run_id,
+                            step=step.node_name,
+                            asset_keys=keys,
+                            attempt=attempt,
+                            delay=delay,
+                            error=ErrorInfo.from_exception(error, step.location),
+                        )
+                    )
+                    time.sleep(delay)
                     continue
                 failure = StepFailure(
-                    step.node_name, keys, error, traceback.format_exc(), step.location
+                    step.node_name, keys, error, _traceback_of(error), step.location
                 )
                 return StepResult(
                     step.node_name,
@@ -89,24 +151,24 @@ class StepRunner:
                     dict.fromkeys(keys, AssetOutcome.FAILURE),
                     failures=(failure,),
                     duration=time.perf_counter() - started,
+                    events=tuple(retries),
                 )
         outcomes: dict[AssetKey, AssetOutcome] = {}
         materializations: list[AssetMaterialization] = []
-        for key, (value, metadata) in produced.items():
-            self.io_manager.handle_output(key, value)
+        for key, (_, metadata) in produced.values.items():
             outcomes[key] = AssetOutcome.SUCCESS
             materializations.append(
                 AssetMaterialization(key, {**context.added_metadata(key), **metadata})
             )
         for key in keys:
-            if key not in produced:
+            if key not in produced.values:
                 outcomes[key] = AssetOutcome.SKIPPED
         duration = time.perf_counter() - started
         evaluations: list[AssetCheckEvaluation] = []
         failures: list[StepFailure] = []
-        for key in produced:
-            for check in self.graph.checks_for(key):
-                self._run_check(check, evaluations, failures)
+        evaluations.extend(evaluation_of(spec, result) for spec, result in produced.check_results)
+        for check in _checks_after(self.graph, produced.values):
+            run_check(check, self, evaluations, failures)
         return StepResult(
             step.node_name,
             keys,
@@ -115,92 +177,56 @@ class StepRunner:
             tuple(evaluations),
             tuple(failures),
             duration,
+            tuple(retries),
         )
 
-    def _call(
-        self, step: AssetsDefinition, context: AssetExecutionContext
-    ) -> dict[AssetKey, tuple[Any, Mapping[str, Any]]]:
+    def _call(self, step: AssetsDefinition, context: AssetExecutionContext) -> StepOutputs:
         bindings = self.graph.bindings(step)
         kwargs: dict[str, Any] = {}
         if bindings.wants_context:
             kwargs["context"] = context
         for name, key in bindings.inputs.items():
-            kwargs[name] = self.io_manager.load_input(key)
+            kwargs[name] = self.load_input(key)
         for name in bindings.resources:
             kwargs[name] = self.resources[name]
+        for param in step.params:
+            if param.role is ParamRole.CONFIG and param.config_type is not None:
+                kwargs[param.name] = build_config(
+                    param.config_type, context.op_config, step.node_name
+                )
         assert step.compute_fn is not None
-        returned = step.compute_fn(**kwargs)
-        return _collect_outputs(step, returned)
+        return collect_outputs(step, step.compute_fn(**kwargs))
 
-    def _run_check(
-        self,
-        check: AssetChecksDefinition,
-        evaluations: list[AssetCheckEvaluation],
-        failures: list[StepFailure],
-    ) -> None:
-        kwargs: dict[str, Any] = {}
-        for param in check.params:
-            if param.role is ParamRole.CONTEXT:
-                kwargs[param.name] = AssetExecutionContext(
-                    run_id=self.run_id, asset_keys=(check.asset_key,), resources=self.resources
-                )
-            elif param.role is ParamRole.INPUT:
-                kwargs[param.name] = self.io_manager.load_input(check.asset_key)
-            else:
-                kwargs[param.name] = self.resources[param.name]
-        try:
-            result = check.compute_fn(**kwargs)
-            if not isinstance(result, AssetCheckResult):
-                raise _StepError(
-                    f"asset check `{check.name}` returned {type(result).__name__}, "
-                    "expected AssetCheckResult"
-                )
-        except Exception as error:
-            failures.append(
-                StepFailure(
-                    check.name,
-                    (check.asset_key,),
-                    error,
-                    traceback.format_exc(),
-                    check.location,
-                    check_name=check.name,
-                )
+    def load_input(self, key: AssetKey) -> Any:
+        """An upstream value, from the IO manager that stored it."""
+        return self._io_manager_for(key).load_input(key)
+
+    def _io_manager_for(self, key: AssetKey) -> IOManager:
+        owner = self.graph.assets_def(key)
+        name = owner.io_manager_keys.get(key) if owner is not None else None
+        if name is None:
+            return self.io_manager
+        manager = self.resources.get(name)
+        if manager is None:
+            raise MissingResourceError(
+                f"asset `{key.to_user_string()}` has io_manager_key `{name}`, which is no "
+                "resource of this run",
+                location=owner.location if owner else None,
             )
-            return
-        evaluations.append(
-            AssetCheckEvaluation(
-                check.asset_key, check.name, result.passed, result.metadata, result.description
-            )
-        )
+        return manager  # type: ignore[no-any-return]
 
 
-def _collect_outputs(
-    step: AssetsDefinition, returned: Any
-) -> dict[AssetKey, tuple[Any, Mapping[str, Any]]]:
-    """Map what the function returned or yielded to one (value, metadata) per asset key."""
-    single = len(step.specs) == 1
-    if single and not inspect.isgenerator(returned):
-        only = step.specs[0].key
-        if isinstance(returned, MaterializeResult):
-            return {only: (returned.value, returned.metadata)}
-        return {only: (returned, {})}
-    items = list(returned) if returned is not None else []
-    if not single and not all(isinstance(r, MaterializeResult) for r in items):
-        raise _StepError(
-            f"multi-asset `{step.node_name}` must yield or return one MaterializeResult per asset"
-        )
-    out: dict[AssetKey, tuple[Any, Mapping[str, Any]]] = {}
-    for item in items:
-        result = item if isinstance(item, MaterializeResult) else MaterializeResult(value=item)
-        key: AssetKey | None = result.asset_key or (step.specs[0].key if single else None)
-        if key is None or key not in step.keys:
-            raise _StepError(
-                f"`{step.node_name}` produced a result for "
-                f"{key.to_user_string() if key else 'no asset_key'}, not one of its assets"
-            )
-        out[key] = (result.value, result.metadata)
-    missing = [s.key for s in step.specs if s.key not in out and not s.skippable]
-    if missing:
-        names = ", ".join(f"`{k.to_user_string()}`" for k in missing)
-        raise _StepError(f"`{step.node_name}` produced no result for {names}")
-    return out
+def _retry_delay(policy: RetryPolicy | None, raised: BaseException, attempt: int) -> float:
+    if isinstance(raised, RetryRequested):
+        return raised.seconds_to_wait or 0.0
+    return policy.delay_before(attempt) if policy is not None else 0.0
+
+
+def _checks_after(graph: AssetGraph, produced: Iterable[AssetKey]) -> list[AssetChecksDefinition]:
+    """The check definitions on what a step produced, each once (a multi-asset check on
+    several of the step's assets runs once)."""
+    found: dict[int, AssetChecksDefinition] = {}
+    for key in produced:
+        for check in graph.checks_for(key):
+            found.setdefault(id(check), check)
+    return list(found.values())

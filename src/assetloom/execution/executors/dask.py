@@ -1,0 +1,135 @@
+"""The Dask executor: each step a Dask task, on an existing scheduler or a local cluster.
+
+``--dask-address tcp://host:8786`` uses a running scheduler; without it a ``LocalCluster``
+with one single-threaded worker process per CPU (or ``--max-concurrent``) starts for the run
+and stops after it. A step is submitted as soon as its upstream steps finished, so Dask
+always runs steps in dependency order while the run loop keeps the semantics (skips, blocking
+checks, cancellation) that every executor shares.
+
+Each worker gets the definitions once per run: definitions loaded from a project are loaded
+again there; definitions built in memory are sent pickled (cloudpickle), once. dask is
+imported only here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+from assetloom.assets.definition import AssetsDefinition
+from assetloom.execution.executors.backend import (
+    RunSpec,
+    StepBackend,
+    WorkerDefinitions,
+    portable,
+)
+from assetloom.execution.exit_guard import exit_refused
+from assetloom.execution.result import AssetOutcome, RemoteError, StepFailure
+from assetloom.execution.step import StepResult, StepRunner
+
+_RUNNERS: dict[str, StepRunner] = {}
+"""On a Dask worker: the step runner of each run it has seen (the definitions, loaded once)."""
+
+
+class DaskExecutor:
+    """Run steps as Dask tasks (``address``: an existing scheduler; else a local cluster of
+    ``n_workers`` processes, default the CPU count)."""
+
+    def __init__(self, address: str | None = None, n_workers: int | None = None) -> None:
+        self.address = address
+        self.n_workers = n_workers
+
+    @contextmanager
+    def open(self, run: RunSpec) -> Iterator[StepBackend]:
+        run.check_values_can_travel("Dask")
+        import dask
+        from distributed import Client, LocalCluster
+
+        with ExitStack() as stack:
+            if self.address is not None:
+                client = stack.enter_context(Client(self.address, set_as_default=False))  # type: ignore[no-untyped-call]
+            else:
+                # A worker that dies fails its task at once instead of being retried on
+                # another worker: a step that calls os._exit must fail, as on every executor.
+                stack.enter_context(dask.config.set({"distributed.scheduler.allowed-failures": 0}))
+                cluster = stack.enter_context(
+                    LocalCluster(  # type: ignore[no-untyped-call]
+                        n_workers=self.n_workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",
+                    )
+                )
+                client = stack.enter_context(Client(cluster, set_as_default=False))  # type: ignore[no-untyped-call]
+            yield _DaskBackend(client, run)
+
+
+class _DaskBackend:
+    def __init__(self, client: Any, run: RunSpec) -> None:
+        self._client = client
+        self._run = run
+        workers = len(client.scheduler_info().get("workers", {})) or 1
+        # Two steps queued per worker, so a worker never idles while the next step travels.
+        self._capacity = 2 * workers
+        source = WorkerDefinitions.of(run)
+        self._source = source if run.project_root is not None else client.scatter(source)
+        from distributed import as_completed
+
+        self._completed = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
+        self._running: dict[Any, AssetsDefinition] = {}
+        self._started: dict[Any, float] = {}
+
+    @property
+    def capacity(self) -> int:
+        return self._capacity
+
+    def submit(self, step: AssetsDefinition) -> None:
+        future = self._client.submit(
+            _run_step,
+            self._source,
+            step.node_name,
+            key=f"{step.node_name}-{self._run.run_id}",
+            pure=False,
+        )
+        self._running[future] = step
+        self._started[future] = time.monotonic()
+        self._completed.add(future)  # type: ignore[no-untyped-call]
+
+    def collect(self) -> Sequence[StepResult]:
+        done = self._completed.next_batch(block=True)  # type: ignore[no-untyped-call]
+        return [self._result_of(future) for future in done]
+
+    def _result_of(self, future: Any) -> StepResult:
+        step = self._running.pop(future)
+        started = self._started.pop(future)
+        if future.status == "finished":
+            return future.result()  # type: ignore[no-any-return]
+        keys = tuple(sorted(step.keys))
+        error = future.exception() if future.status == "error" else None
+        if error is None:
+            reason = RemoteError("WorkerLost", f"its Dask task ended as {future.status}")
+        else:
+            reason = RemoteError(type(error).__name__, f"its Dask task failed: {error}")
+        return StepResult(
+            step.node_name,
+            keys,
+            dict.fromkeys(keys, AssetOutcome.FAILURE),
+            failures=(StepFailure(step.node_name, keys, reason, "", step.location),),
+            duration=time.monotonic() - started,
+        )
+
+    def cancel(self) -> None:
+        self._client.cancel(list(self._running), force=True)
+        self._running.clear()
+
+
+def _run_step(source: WorkerDefinitions, node_name: str) -> StepResult:
+    """The Dask task: run one step with the run's definitions, loaded once per worker."""
+    runner = _RUNNERS.get(source.run_id)
+    if runner is None:
+        runner = _RUNNERS[source.run_id] = source.runner()
+    with exit_refused():
+        result = runner.run(source.step(runner, node_name))
+    return portable(result)
