@@ -336,3 +336,15 @@ def test_an_interpreter_that_cannot_start_is_a_located_error(tmp_path: Path) -> 
         done.stderr
     )
     assert "fine" in done.stdout
+
+
+def test_staleness_flows_across_locations(workspace: Path) -> None:
+    assert loom(workspace, "materialize").returncode == 0
+    again = loom(workspace, "materialize", "--select", "code_location:code_location_1")
+    assert again.returncode == 0, again.stderr
+    listed = loom(workspace, "list", "defs", "--json")
+    rows = {row["key"]: row for row in json.loads(listed.stdout)["assets"]}
+    assert not rows["code_location_1_asset"]["stale"]
+    assert rows["code_location_2_asset"]["stale_reasons"] == [
+        "upstream `code_location_1_asset` materialized after it"
+    ]

@@ -89,10 +89,17 @@ def count_assets(graph: WorkspaceGraph, workspace: Workspace) -> str:
 def list_workspace_defs(
     file: Path, as_json: bool, print_table: Callable[[list[dict[str, Any]]], None]
 ) -> None:
+    """The joined graph, with each asset's location, history and staleness from the
+    workspace's runs (an upstream asset materialized in another location makes it stale)."""
+    from assetloom.cli.asset_history import asset_history
+
     with open_workspace(file) as workspace:
         failed = report_failed_locations(workspace)
         graph = workspace.graph()
         rows = asset_rows(graph)
+        history = asset_history(workspace_storage_project(file), graph.asset_graph)
+        for row, key in zip(rows, graph.toposorted(), strict=True):
+            row.update(history.get(key, {}))
         if as_json:
             click.echo(json.dumps({"assets": rows}, indent=2))
         else:

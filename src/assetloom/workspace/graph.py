@@ -37,12 +37,16 @@ class WorkspaceGraph:
                     duplicates.append(clash)
         if duplicates:
             raise LoadErrors(duplicates)
-        # The structure (edges, order, cycles, implicit externals) is the one every project
-        # graph has, so the graph checks (lint) read it as they read a project's.
+        # The structure (edges, order, cycles, implicit externals, code versions) is the one
+        # every project graph has, so lint and staleness read it as they read a project's.
         self.asset_graph = AssetGraph(
             [
                 AssetsDefinition(
-                    specs=[AssetSpec(a.key, deps=a.deps, location=a.source)],
+                    specs=[
+                        AssetSpec(
+                            a.key, deps=a.deps, code_version=a.code_version, location=a.source
+                        )
+                    ],
                     compute_fn=_runs_in_its_location if a.is_executable else None,
                     node_name=a.node_name or None,
                 )
