@@ -129,16 +129,20 @@ def test_the_seed_example_lists_its_graph_as_json(seed_project: Path) -> None:
         "is_external": False,
         "code_location": "seed",
         "source": "defs/etl_tables/defs.yaml:10",
+        "last_materialization": None,
+        "status": None,
+        "stale": True,
+        "stale_reasons": ["never materialized"],
     }
     assert rows["cleaned_transactions"]["source"] == "defs/etl_tables/defs.yaml:4"
     assert rows["risky_customers"]["source"] == "defs/etl_tables/defs.yaml:7"
     assert rows["aggregated_metrics"]["source"] == "defs/downstream_asset.py:4"
     assert rows["transactions"]["source"] is None
-    assert all(
-        set(row) == {"key", "deps", "group", "kinds", "description", "is_external",
-                     "code_location", "source"}
-        for row in rows.values()
-    )
+    graph_fields = {"key", "deps", "group", "kinds", "description", "is_external",
+                    "code_location", "source"}  # fmt: skip
+    history_fields = {"last_materialization", "status", "stale", "stale_reasons"}
+    for row in rows.values():
+        assert set(row) == graph_fields | (set() if row["is_external"] else history_fields)
 
 
 def test_the_seed_example_lists_as_a_table_from_another_folder(
