@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     )
     from assetloom.assets.retry import (
         Backoff,
+        Failure,
         Jitter,
         RetryPolicy,
         RetryRequested,
@@ -133,7 +134,10 @@ if TYPE_CHECKING:
         build_asset_context,
     )
     from assetloom.execution.io_managers import FilesystemIOManager, InMemoryIOManager, IOManager
-    from assetloom.execution.materialize import materialize
+    from assetloom.execution.materialize import (
+        materialize,
+        materialize_to_memory,
+    )
     from assetloom.execution.result import AssetOutcome, ExecuteInProcessResult
     from assetloom.loading.walk import load_from_defs_folder
     from assetloom.resources import ConfigurableResource
@@ -163,12 +167,7 @@ _HOMES = {
     "assetloom.assets.metadata": [
         "MetadataValue",
     ],
-    "assetloom.assets.retry": [
-        "Backoff",
-        "Jitter",
-        "RetryPolicy",
-        "RetryRequested",
-    ],
+    "assetloom.assets.retry": ["Backoff", "Failure", "Jitter", "RetryPolicy", "RetryRequested"],
     "assetloom.assets.checks": [
         "AssetCheckKey",
         "AssetCheckSpec",
@@ -258,7 +257,7 @@ _HOMES = {
         "build_asset_context",
     ],
     "assetloom.execution.io_managers": ["FilesystemIOManager", "InMemoryIOManager", "IOManager"],
-    "assetloom.execution.materialize": ["materialize"],
+    "assetloom.execution.materialize": ["materialize", "materialize_to_memory"],
     "assetloom.execution.result": ["AssetOutcome", "ExecuteInProcessResult"],
     "assetloom.resources": ["ConfigurableResource"],
     "assetloom.warehouse": ["DuckDBResource"],
@@ -313,6 +312,7 @@ __all__ = [
     "EmptySelectionError",
     "EnvVar",
     "ExecuteInProcessResult",
+    "Failure",
     "FilesystemIOManager",
     "IOManager",
     "InMemoryIOManager",
@@ -366,6 +366,7 @@ __all__ = [
     "load_assets_from_modules",
     "load_from_defs_folder",
     "materialize",
+    "materialize_to_memory",
     "multi_asset",
     "multi_asset_check",
     "template_var",

@@ -5,12 +5,13 @@ that fills them (``{"ops": {"asset_name": {"config": {...}}}}``, Dagster's shape
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assetloom.errors import InvalidConfigError, did_you_mean
+from assetloom.errors import InvalidConfigError, SourceLocation, did_you_mean
 
 
 class Config(BaseModel):
@@ -75,7 +76,37 @@ class RunConfig:
         return {"ops": ops}
 
 
+class RunConfigFile(dict[str, Any]):
+    """Run config read from a YAML file: the data, and where each value sits in the file, so
+    that a config error points at the offending value."""
+
+    def __init__(self, data: Mapping[str, Any], locate: Locate) -> None:
+        super().__init__(data)
+        self.locate = locate
+
+
+Locate = Callable[[Sequence[Any]], SourceLocation | None]
 RunConfigLike = RunConfig | Mapping[str, Any] | None
+
+
+def read_run_config_file(file: Path, display_path: str) -> RunConfigFile:
+    """``loom materialize --config FILE``: a YAML mapping in Dagster's run config shape."""
+    from assetloom.yaml.source import parse_yaml_documents
+
+    documents = parse_yaml_documents(file.read_text(encoding="utf-8"), display_path)
+    if not documents:
+        return RunConfigFile({}, lambda path: None)
+    document = documents[0]
+    if not isinstance(document.value, Mapping):
+        raise InvalidConfigError(
+            "run config must be a mapping such as `ops: {asset: {config: {...}}}`",
+            location=document.positions.document_location(),
+        )
+    return RunConfigFile(document.value, document.positions.location)
+
+
+def _locate(run_config: RunConfigLike, path: Sequence[Any]) -> SourceLocation | None:
+    return run_config.locate(path) if isinstance(run_config, RunConfigFile) else None
 
 
 def op_config(run_config: RunConfigLike, node_name: str) -> Any:
@@ -88,30 +119,38 @@ def op_config(run_config: RunConfigLike, node_name: str) -> Any:
     unknown = set(run_config) - {"ops", "resources", "execution", "loggers"}
     if unknown:
         raise InvalidConfigError(
-            f"run config has unknown top-level key(s) {sorted(unknown)}; expected `ops`"
+            f"run config has unknown top-level key(s) {sorted(unknown)}; expected `ops`",
+            location=_locate(run_config, [min(unknown)]),
         )
     entry = ops.get(node_name) if isinstance(ops, Mapping) else None
     if entry is None:
         return None
     if not isinstance(entry, Mapping) or set(entry) - {"config"}:
         raise InvalidConfigError(
-            f"ops.{node_name}: expected a mapping with one key `config`, got {entry!r}"
+            f"ops.{node_name}: expected a mapping with one key `config`, got {entry!r}",
+            location=_locate(run_config, ["ops", node_name]),
         )
     return entry.get("config")
 
 
-def build_config(config_type: type[Config], raw: Any, node_name: str) -> Config:
-    """Validate ``raw`` (a Config instance, a mapping or None) as ``config_type``."""
+def build_config(
+    config_type: type[Config], raw: Any, node_name: str, run_config: RunConfigLike = None
+) -> Config:
+    """Validate ``raw`` (a Config instance, a mapping or None) as ``config_type``; the error
+    names (and, for a config file, points at) the first offending field."""
     if isinstance(raw, config_type):
         return raw
     try:
         return config_type.model_validate(raw if raw is not None else {})
     except ValidationError as error:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}" for e in error.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or '(root)'}: {e['msg']}"
+            for e in error.errors()
         )
+        first = error.errors()[0]["loc"] if error.errors() else ()
         raise InvalidConfigError(
-            f"ops.{node_name}.config: invalid {config_type.__name__}: {problems}"
+            f"ops.{node_name}.config: invalid {config_type.__name__}: {problems}",
+            location=_locate(run_config, ["ops", node_name, "config", *first]),
         ) from None
 
 
@@ -123,11 +162,13 @@ def check_run_config(
     if run_config is None:
         run_config = {}
     ops = run_config.ops if isinstance(run_config, RunConfig) else run_config.get("ops", {})
-    for name in sorted(set(ops or {}) - set(config_types)):
+    unknown = sorted(set(ops or {}) - set(config_types))
+    if unknown:
         raise InvalidConfigError(
-            f"run config: ops.{name} names no asset or check of this run"
-            + did_you_mean(name, config_types)
+            f"run config: ops.{unknown[0]} names no asset or check of this run"
+            + did_you_mean(unknown[0], config_types),
+            location=_locate(run_config, ["ops", unknown[0]]),
         )
     for node, config_type in config_types.items():
         if config_type is not None:
-            build_config(config_type, op_config(run_config, node), node)
+            build_config(config_type, op_config(run_config, node), node, run_config)

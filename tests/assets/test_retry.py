@@ -77,3 +77,18 @@ def test_retry_requested_gives_up_after_its_max_retries() -> None:
     result = dg.materialize([always], raise_on_error=False)
     assert len(attempts) == 3
     assert result.failed_keys == [dg.AssetKey("always")]
+
+
+def test_failure_without_retries_is_not_retried() -> None:
+    attempts: list[int] = []
+
+    @dg.asset(retry_policy=dg.RetryPolicy(max_retries=3))
+    def refuses() -> None:
+        attempts.append(1)
+        raise dg.Failure(description="bad input", metadata={"rows": 0}, allow_retries=False)
+
+    result = dg.materialize_to_memory([refuses], raise_on_error=False)
+    assert len(attempts) == 1
+    [failure] = result.failures
+    assert isinstance(failure.error, dg.Failure)
+    assert failure.error.metadata == {"rows": 0}

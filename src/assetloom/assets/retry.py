@@ -79,3 +79,19 @@ class RetryRequested(Exception):
         super().__init__(f"retry requested (max_retries={max_retries})")
         self.max_retries = max_retries
         self.seconds_to_wait = seconds_to_wait
+
+
+class Failure(Exception):
+    """Raise from an asset to fail it with a description and metadata; with
+    ``allow_retries=False`` its RetryPolicy is not consulted."""
+
+    def __init__(
+        self,
+        description: str | None = None,
+        metadata: dict[str, object] | None = None,
+        allow_retries: bool = True,
+    ) -> None:
+        super().__init__(description or "the asset reported a failure")
+        self.description = description
+        self.metadata = dict(metadata or {})
+        self.allow_retries = allow_retries
