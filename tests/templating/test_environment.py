@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 
 from assetloom.errors import SourceLocation, TemplateError
-from assetloom.templating import environment as templating
 from assetloom.templating.environment import (
+    TemplateEnvironment,
     TemplateScope,
     env_accessor,
     has_templates,
-    render_tree,
 )
-from assetloom.yaml.source import PositionMap, parse_yaml_documents
+from assetloom.yaml.source import KeyPath, PositionMap, parse_yaml_documents
 
 PATH = "defs/etl/defs.yaml"
 
@@ -36,15 +35,6 @@ attributes:
 """
 
 
-class Context:
-    """Stands in for the ComponentLoadContext templates see as ``context``."""
-
-    project_name = "shop"
-
-    def load_path(self) -> str:
-        return "defs/etl"
-
-
 def boom() -> None:
     raise ValueError("the warehouse is closed")
 
@@ -52,7 +42,7 @@ def boom() -> None:
 def make_scope(**extra: Any) -> TemplateScope:
     names: dict[str, Any] = {
         "env": env_accessor(),
-        "context": Context(),
+        "context": {"project_name": "shop", "path": "defs/etl"},
         "upstream": ["raw_orders", "raw_customers"],
         "schema": "analytics",
         "limit": 21,
@@ -65,6 +55,12 @@ def make_scope(**extra: Any) -> TemplateScope:
 
 def positions_of(text: str = DEFS) -> PositionMap:
     return parse_yaml_documents(text, PATH)[0].positions
+
+
+def render_tree(
+    value: Any, scope: TemplateScope, positions: PositionMap, base_path: KeyPath = ()
+) -> Any:
+    return TemplateEnvironment().render_tree(value, scope, positions, base_path)
 
 
 def render(source: str, scope: TemplateScope | None = None) -> Any:
@@ -101,7 +97,7 @@ NAMES = "boom, context, env, limit, schema, settings, upstream"
         ('{{ "}}" }}', "}}"),
         ("{{ upstream | length }}", 2),
         ("{{ context.project_name }}", "shop"),
-        ("{{ context.load_path() }}", "defs/etl"),
+        ("{{ context.path.split('/')[-1] }}", "etl"),
     ],
 )
 def test_a_single_expression_keeps_its_python_value(source: str, expected: Any) -> None:
@@ -110,9 +106,11 @@ def test_a_single_expression_keeps_its_python_value(source: str, expected: Any) 
     assert type(result) is type(expected)
 
 
-def test_a_native_result_is_the_scope_object_itself() -> None:
+def test_a_native_result_is_a_copy_of_plain_data() -> None:
     upstream = ["a", "b"]
-    assert render("{{ upstream }}", make_scope(upstream=upstream)) is upstream
+    result = render("{{ upstream }}", make_scope(upstream=upstream))
+    assert result == upstream
+    assert result is not upstream
 
 
 @pytest.mark.parametrize(
@@ -189,48 +187,6 @@ def test_has_templates(value: Any, expected: bool) -> None:
     assert has_templates(value) is expected
 
 
-# --- env -----------------------------------------------------------------------------------
-
-
-def test_env_attribute_is_the_variable_or_none(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LOOM_TEST_WAREHOUSE", "duckdb")
-    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
-    assert render("{{ env.LOOM_TEST_WAREHOUSE }}") == "duckdb"
-    assert render("{{ env['LOOM_TEST_WAREHOUSE'] }}") == "duckdb"
-    assert render("{{ env.LOOM_TEST_UNSET }}") is None
-    assert render("db={{ env.LOOM_TEST_UNSET or 'memory' }}") == "db=memory"
-
-
-def test_env_call_requires_the_variable_unless_a_default_is_given(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("LOOM_TEST_WAREHOUSE", "duckdb")
-    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
-    assert render("{{ env('LOOM_TEST_WAREHOUSE') }}") == "duckdb"
-    assert render("{{ env('LOOM_TEST_UNSET', 'memory') }}") == "memory"
-    assert render("{{ env('LOOM_TEST_UNSET', none) }}") is None
-    error = render_error("db={{ env('LOOM_TEST_UNSET') }}")
-    assert str(error) == (
-        f"{AT_TYPE}: environment variable `LOOM_TEST_UNSET` is not set and no default was given"
-    )
-
-
-def test_env_reads_the_environment_at_render_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    scope = make_scope()
-    monkeypatch.setenv("LOOM_TEST_LATE", "one")
-    assert render("{{ env.LOOM_TEST_LATE }}", scope) == "one"
-    monkeypatch.setenv("LOOM_TEST_LATE", "two")
-    assert render("{{ env.LOOM_TEST_LATE }}", scope) == "two"
-
-
-def test_an_environment_variable_cannot_disable_calling_env(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("alters_data", "1")
-    monkeypatch.setenv("LOOM_TEST_WAREHOUSE", "duckdb")
-    assert render("{{ env('LOOM_TEST_WAREHOUSE') }}") == "duckdb"
-
-
 # --- errors --------------------------------------------------------------------------------
 
 
@@ -260,7 +216,10 @@ def test_a_missing_key_or_attribute_suggests_the_close_one() -> None:
         "dict value has no key `regoin` — did you mean `region`?"
     )
     assert render_error("{{ context.project_nme }}").message == (
-        "Context value has no attribute `project_nme` — did you mean `project_name`?"
+        "dict value has no key `project_nme` — did you mean `project_name`?"
+    )
+    assert render_error("{{ schema.uper() }}").message == (
+        "str value has no attribute `uper` — did you mean `upper` or `isupper`?"
     )
     assert render_error("{{ upstream[5] }}").message == "list value has no item `5`"
 
@@ -382,12 +341,15 @@ def test_scope_copies_its_names_and_can_be_extended() -> None:
     assert repr(wider) == "TemplateScope(a, b)"
 
 
-def test_each_distinct_template_compiles_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    render("{{ limit }}")  # create the environment
-    environment = templating._jinja().environment
+def test_each_distinct_template_compiles_once_per_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    environment = TemplateEnvironment()
+    positions = positions_of()
+    sandbox = environment._jinja()
     compiled: list[str] = []
-    original_expression = environment.compile_expression
-    original_template = environment.from_string
+    original_expression = sandbox.compile_expression
+    original_template = sandbox.from_string
 
     def compile_expression(source: str, undefined_to_none: bool = True) -> Any:
         compiled.append(source)
@@ -398,31 +360,41 @@ def test_each_distinct_template_compiles_once(monkeypatch: pytest.MonkeyPatch) -
             compiled.append(source)
         return original_template(source)
 
-    monkeypatch.setattr(environment, "compile_expression", compile_expression)
-    monkeypatch.setattr(environment, "from_string", from_string)
+    monkeypatch.setattr(sandbox, "compile_expression", compile_expression)
+    monkeypatch.setattr(sandbox, "from_string", from_string)
     tag = uuid.uuid4().hex
     native = "{{ '" + tag + "' ~ schema }}"
     mixed = tag + " {{ limit }}"
+
+    def render_here(source: str, scope: TemplateScope) -> Any:
+        return environment.render_tree(source, scope, positions, ("type",))
+
     for _ in range(3):
-        assert render(native) == f"{tag}analytics"
-        assert render(mixed) == f"{tag} 21"
-        assert render(native, make_scope(schema="other")) == f"{tag}other"
+        assert render_here(native, make_scope()) == f"{tag}analytics"
+        assert render_here(mixed, make_scope()) == f"{tag} 21"
+        assert render_here(native, make_scope(schema="other")) == f"{tag}other"
     assert compiled == [f" '{tag}' ~ schema ", mixed]
+    # another session's environment compiles for itself: nothing is cached process-wide
+    assert render(native) == f"{tag}analytics"
+    assert len(compiled) == 2
 
 
 def test_jinja2_is_imported_only_when_a_template_is_rendered() -> None:
     code = """
 import sys
 import assetloom
-from assetloom.templating.environment import TemplateScope, has_templates, render_tree
+from assetloom.templating.environment import TemplateEnvironment, TemplateScope, has_templates
 from assetloom.yaml.source import parse_yaml_documents
 
 document = parse_yaml_documents("a: [plain, text]\\nb: '{{ x }}'\\n", "f.yaml")[0]
 scope = TemplateScope({"x": 1})
+environment = TemplateEnvironment()
 assert has_templates(document.value)
-assert render_tree(document.value["a"], scope, document.positions, ("a",)) == ["plain", "text"]
+assert environment.render_tree(document.value["a"], scope, document.positions, ("a",)) == [
+    "plain", "text"
+]
 assert "jinja2" not in sys.modules, "imported too early"
-assert render_tree(document.value, scope, document.positions)["b"] == 1
+assert environment.render_tree(document.value, scope, document.positions)["b"] == 1
 assert "jinja2" in sys.modules
 """
     proc = subprocess.run(

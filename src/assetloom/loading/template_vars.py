@@ -1,10 +1,16 @@
-"""The names a defs.yaml template can use: ``env``, ``context`` and ``@template_var``s."""
+"""The names a defs.yaml template can use: ``env``, ``context`` and ``@template_var``s.
+
+Template vars are trusted Python; the templates that use them are data. So what crosses over
+is plain data only: ``context`` is a dict of path strings (not the ComponentLoadContext, whose
+paths have methods that read and write files), a template var's value is copied into plain
+data or refused at the module, and a function (a UDF) becomes a
+:class:`~assetloom.templating.scope.TemplateFunction` whose results are copied too.
+"""
 
 from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -18,6 +24,7 @@ from assetloom.components.component import (
 from assetloom.errors import ComponentLoadError, SourceLocation, TemplateError
 from assetloom.loading.registry import ComponentRegistry
 from assetloom.templating.environment import TemplateScope, env_accessor
+from assetloom.templating.scope import TemplateFunction, template_value
 
 
 def template_scope(
@@ -29,13 +36,23 @@ def template_scope(
     location: SourceLocation,
 ) -> TemplateScope:
     """Everything a template of one document may name."""
-    names: dict[str, Any] = {"env": env_accessor(), "context": context}
+    names: dict[str, Any] = {"env": env_accessor(), "context": context_data(context)}
     if component_type is not None:
         names.update(_class_template_vars(component_type, context))
     if module_name:
         module = _template_module(module_name, context.path, registry, location)
         names.update(_module_template_vars(module, context, location))
     return TemplateScope(names)
+
+
+def context_data(context: ComponentLoadContext) -> dict[str, str]:
+    """``context`` as templates see it: where the component is, as strings."""
+    return {
+        "project_root": context.project_root.as_posix(),
+        "defs_root": context.defs_root.as_posix(),
+        "path": context.path.as_posix(),
+        "relative_path": context.relative_path,
+    }
 
 
 def _template_module(
@@ -56,7 +73,7 @@ def _module_template_vars(
     names: dict[str, Any] = {}
     for attr, fn in vars(module).items():
         if is_marked(fn, _TEMPLATE_VAR_MARK):
-            names[attr] = _evaluate(fn, context, location, f"{module.__name__}.{attr}")
+            names[attr] = _evaluate(fn, context, location, attr, f"{module.__name__}.{attr}")
     return names
 
 
@@ -70,20 +87,29 @@ def _marked_static_methods(component_type: type) -> tuple[tuple[str, Any], ...]:
     return tuple(found)
 
 
-def _class_template_vars(component_type: type, context: ComponentLoadContext) -> Mapping[str, Any]:
+def _class_template_vars(component_type: type, context: ComponentLoadContext) -> dict[str, Any]:
     location = SourceLocation(component_type.__module__)
     return {
-        attr: _evaluate(fn, context, location, f"{component_type.__name__}.{attr}")
+        attr: _evaluate(fn, context, location, attr, f"{component_type.__name__}.{attr}")
         for attr, fn in _marked_static_methods(component_type)
     }
 
 
-def _evaluate(fn: Any, context: ComponentLoadContext, location: SourceLocation, name: str) -> Any:
+def _evaluate(
+    fn: Any, context: ComponentLoadContext, location: SourceLocation, name: str, qualname: str
+) -> Any:
+    """The value templates see as ``name``: the var's plain value, or a TemplateFunction."""
     try:
         if len(inspect.signature(fn).parameters) > 1:
-            return fn  # a template function (a UDF) taking its own arguments
-        return call_with_optional_context(fn, context)
+            return TemplateFunction(name, fn)  # a template function (a UDF) taking arguments
+        value = call_with_optional_context(fn, context)
     except Exception as error:
         raise ComponentLoadError(
-            f"template var `{name}` raised {type(error).__name__}: {error}", location=location
+            f"template var `{qualname}` raised {type(error).__name__}: {error}", location=location
         ) from error
+    try:
+        return template_value(name, value)
+    except TemplateError as error:
+        raise TemplateError(
+            f"template var `{qualname}`: {error.message}", location=location
+        ) from None

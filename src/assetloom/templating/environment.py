@@ -1,91 +1,64 @@
-"""``{{ }}`` templates in YAML string values, rendered by a sandboxed jinja2.
+"""``{{ }}`` templates in YAML string values, rendered in the sandbox of :mod:`.sandbox`.
 
-This is the only module that imports jinja2, and only once a string that holds a template is
-rendered, so projects without templates never pay for it. A string that is exactly one
-``{{ expr }}`` becomes the expression's Python value (a list stays a list); any other template
-string (text around ``{{ }}``, or ``{% %}`` blocks) renders to a ``str``. Each distinct template
-string compiles once per process. Mapping keys are never rendered.
+A string that is exactly one ``{{ expr }}`` becomes the expression's value (a list stays a
+list); any other template string (text around ``{{ }}``, or ``{% %}`` blocks) renders to a
+``str``. Mapping keys are never rendered. Every failure is a :class:`TemplateError` located at
+the string that holds the template, and no message shows the value of an environment variable
+the template read.
 
-Templates run in jinja2's immutable sandbox: no dunder attributes, no mutating methods
-(``list.append``), and any undefined name fails loudly instead of rendering as empty text.
+A :class:`TemplateEnvironment` belongs to one load session: it holds the limits from
+``[tool.assetloom]`` and compiles each distinct template string once. jinja2 is imported only
+when the first template is compiled, so projects without templates never pay for it.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Mapping
-from functools import cache
-from typing import Any, Final, final
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Final
 
 from assetloom.errors import LoomError, SourceLocation, TemplateError, did_you_mean
+from assetloom.templating.limits import RenderBudget, TemplateLimits, spending
+from assetloom.templating.scope import (
+    EnvAccessor,
+    TemplateFunction,
+    TemplateScope,
+    unset_variable_hint,
+)
 from assetloom.yaml.source import KeyPath, PositionMap
 
-__all__ = ["TemplateScope", "env_accessor", "has_templates", "render_text", "render_tree"]
+if TYPE_CHECKING:
+    from assetloom.templating.sandbox import LoomSandbox
+
+__all__ = [
+    "EnvAccessor",
+    "TemplateEnvironment",
+    "TemplateFunction",
+    "TemplateLimits",
+    "TemplateScope",
+    "env_accessor",
+    "has_templates",
+    "render_text",
+]
 
 # Looks like one `{{ expr }}` and nothing else but whitespace; it is one only if `expr` then
 # compiles on its own (`{{ a }} {{ b }}` matches too, and fails to).
 _SINGLE_EXPRESSION_RE: Final = re.compile(r"\s*\{\{(?P<expr>.*)\}\}\s*", re.S)
 _NO_SUCH_RE: Final = re.compile(r"No (?P<kind>filter|test) named '(?P<name>[^']*)'")
-# Distinct template strings seen in one process are few; the cap only guards long-lived
-# processes (a dev server reloading edited files) against unbounded growth.
+# A long-lived session (a dev server reloading edited files) sees new strings forever.
 _CACHE_LIMIT: Final = 4096
 
-
-@final
-class TemplateScope:
-    """The names a template can use (``env``, ``context``, template vars...)."""
-
-    __slots__ = ("names",)
-
-    def __init__(self, names: Mapping[str, Any]) -> None:
-        self.names: Mapping[str, Any] = dict(names)
-
-    def with_names(self, names: Mapping[str, Any]) -> TemplateScope:
-        """A scope with ``names`` added to (or replacing) these."""
-        return TemplateScope({**self.names, **names})
-
-    def __repr__(self) -> str:
-        return f"TemplateScope({', '.join(sorted(self.names))})"
+Compiled = Callable[[Mapping[str, Any]], Any]
 
 
-@final
-class EnvAccessor:
-    """``env.X`` is ``$X`` or None; ``env("X")`` requires it; ``env("X", d)`` defaults it."""
-
-    __slots__ = ()
-    # jinja2 probes callables for these; answer here so an environment variable cannot.
-    unsafe_callable = False
-    alters_data = False
-    jinja_pass_arg = None
-
-    def __getattr__(self, name: str) -> str | None:
-        if name.startswith("__"):
-            raise AttributeError(name)
-        return os.environ.get(name)
-
-    def __getitem__(self, name: str) -> str | None:
-        return os.environ.get(name)
-
-    def __call__(self, name: str, *default: Any) -> Any:
-        value = os.environ.get(name)
-        if value is not None:
-            return value
-        if default:
-            return default[0]
-        raise TemplateError(f"environment variable `{name}` is not set and no default was given")
-
-    def __repr__(self) -> str:
-        return "env"
-
-
-def env_accessor() -> Any:
+def env_accessor() -> EnvAccessor:
     """The object templates see as ``env``."""
     return EnvAccessor()
 
 
 def has_templates(value: Any) -> bool:
-    """Whether any string inside ``value`` holds ``{{`` or ``{%`` (skips render_tree)."""
+    """Whether any string inside ``value`` holds ``{{`` or ``{%`` (skips rendering)."""
     if isinstance(value, str):
         return "{{" in value or "{%" in value
     if isinstance(value, dict):
@@ -95,196 +68,252 @@ def has_templates(value: Any) -> bool:
     return False
 
 
-def render_tree(
-    value: Any, scope: TemplateScope, positions: PositionMap, base_path: KeyPath = ()
-) -> Any:
-    """``value`` with every template string rendered. Untouched subtrees (and the whole value,
-    when nothing changed) are returned as the same objects, never copied."""
-    if isinstance(value, str):
-        if "{{" not in value and "{%" not in value:
-            return value
-        return _render(value, scope, lambda: positions.location(base_path))
-    if isinstance(value, dict):
-        new_dict: dict[Any, Any] | None = None
-        for key, item in value.items():
-            rendered = render_tree(item, scope, positions, (*base_path, key))
-            if rendered is not item:
-                if new_dict is None:
-                    new_dict = dict(value)
-                new_dict[key] = rendered
-        return value if new_dict is None else new_dict
-    if isinstance(value, list):
-        new_list: list[Any] | None = None
-        for index, item in enumerate(value):
-            rendered = render_tree(item, scope, positions, (*base_path, index))
-            if rendered is not item:
-                if new_list is None:
-                    new_list = list(value)
-                new_list[index] = rendered
-        return value if new_list is None else new_list
-    return value
-
-
 def render_text(
     source: str, names: Mapping[str, Any], *, location: SourceLocation | None = None
 ) -> str:
-    """Render a whole text (a ``.sql`` file, say) to a string, in the same sandbox and with
-    the same errors as YAML templates."""
-    return str(_render(source, TemplateScope(names), lambda: location, native=False))
+    """Render a whole text (a ``.sql`` file, say) to a string, in the same sandbox, with the
+    default limits and the same errors as YAML templates."""
+    return TemplateEnvironment().render_text(source, TemplateScope(names), location=location)
 
 
-def _render(
-    source: str,
-    scope: TemplateScope,
-    locate: Callable[[], SourceLocation | None],
-    *,
-    native: bool = True,
-) -> Any:
-    jinja = _jinja()
-    try:
-        compiled = _compile(source, native=native)
-    except jinja.TemplateSyntaxError as error:
-        raise TemplateError(
-            f"template syntax error: {_syntax_message(error, source)}",
-            location=locate(),
-        ) from None
-    try:
-        result = compiled(scope.names)
-        undefined = _first_undefined(result, jinja.Undefined)
-        if undefined is not None:
-            undefined._fail_with_undefined_error()
-    except jinja.UndefinedUsed as error:
-        message = _undefined_message(error.undefined, scope)
-        raise TemplateError(message, location=locate()) from None
-    except jinja.SecurityError as error:
-        raise TemplateError(
-            f"the template sandbox does not allow this: {str(error).rstrip('.')}",
-            location=locate(),
-        ) from None
-    except LoomError as error:
-        raise TemplateError(error.message, location=locate()) from error
-    except Exception as error:
-        raise TemplateError(
-            f"template raised {type(error).__name__}: {error}", location=locate()
-        ) from error
-    return result
+class TemplateEnvironment:
+    """Compiles and renders the templates of one load session, within its limits."""
+
+    __slots__ = ("_compiled", "_sandbox", "limits")
+
+    def __init__(self, limits: TemplateLimits | None = None) -> None:
+        self.limits = limits or TemplateLimits()
+        self._sandbox: LoomSandbox | None = None
+        self._compiled: dict[tuple[str, bool], Compiled] = {}
+
+    @classmethod
+    def for_settings(cls, settings: Mapping[str, Any]) -> TemplateEnvironment:
+        """An environment with the ``template_*`` limits of ``[tool.assetloom]``."""
+        return cls(TemplateLimits.from_settings(settings))
+
+    def render_tree(
+        self, value: Any, scope: TemplateScope, positions: PositionMap, base_path: KeyPath = ()
+    ) -> Any:
+        """``value`` (one document's data) with every template string rendered, all within
+        one time budget. Untouched subtrees (and the whole value, when nothing changed) are
+        returned as the same objects, never copied."""
+        budget = RenderBudget(self.limits)
+        with spending(budget):
+            return self._tree(value, scope, positions, base_path, budget)
+
+    def render_text(
+        self, source: str, scope: TemplateScope, *, location: SourceLocation | None = None
+    ) -> str:
+        """Render ``source`` to a string (never to a native value)."""
+        budget = RenderBudget(self.limits)
+        with spending(budget):
+            return str(self._render(source, scope, lambda: location, budget, native=False))
+
+    def syntax_errors(
+        self, value: Any, positions: PositionMap, base_path: KeyPath = ()
+    ) -> list[TemplateError]:
+        """A located error for every template string inside ``value`` that does not
+        compile — found without rendering anything, so without importing user code."""
+        errors: list[TemplateError] = []
+        for path, source in _template_strings(value, base_path):
+            try:
+                self._compile(source)
+            except TemplateError as error:
+                errors.append(TemplateError(error.message, location=positions.location(path)))
+        return errors
+
+    # --- rendering --------------------------------------------------------------------
+
+    def _tree(
+        self,
+        value: Any,
+        scope: TemplateScope,
+        positions: PositionMap,
+        path: KeyPath,
+        budget: RenderBudget,
+    ) -> Any:
+        if isinstance(value, str):
+            if "{{" not in value and "{%" not in value:
+                return value
+            return self._render(value, scope, lambda: positions.location(path), budget)
+        if isinstance(value, dict):
+            new_dict: dict[Any, Any] | None = None
+            for key, item in value.items():
+                rendered = self._tree(item, scope, positions, (*path, key), budget)
+                if rendered is not item:
+                    if new_dict is None:
+                        new_dict = dict(value)
+                    new_dict[key] = rendered
+            return value if new_dict is None else new_dict
+        if isinstance(value, list):
+            new_list: list[Any] | None = None
+            for index, item in enumerate(value):
+                rendered = self._tree(item, scope, positions, (*path, index), budget)
+                if rendered is not item:
+                    if new_list is None:
+                        new_list = list(value)
+                    new_list[index] = rendered
+            return value if new_list is None else new_list
+        return value
+
+    def _render(
+        self,
+        source: str,
+        scope: TemplateScope,
+        locate: Callable[[], SourceLocation | None],
+        budget: RenderBudget,
+        *,
+        native: bool = True,
+    ) -> Any:
+        try:
+            compiled = self._compile(source, native=native)
+        except TemplateError as error:
+            raise TemplateError(error.message, location=locate()) from None
+        sandbox = self._jinja()
+        budget.emitted = 0
+        try:
+            return sandbox.plain(compiled(scope.names))
+        except Exception as error:
+            message = _failure_message(error, scope, sandbox)
+            for name in budget.env_read:
+                message = _redact(message, name)
+            cause = None if isinstance(error, (LoomError, _jinja_errors())) else error
+            raise TemplateError(message, location=locate()) from cause
+
+    # --- compiling --------------------------------------------------------------------
+
+    def _compile(self, source: str, *, native: bool = True) -> Compiled:
+        """The compiled template, from this environment's cache; raises TemplateError (not
+        located) when it does not compile."""
+        compiled = self._compiled.get((source, native))
+        if compiled is None:
+            sandbox = self._jinja()
+            try:
+                compiled = _compile_with(sandbox, source, native=native)
+            except _syntax_error() as error:
+                raise TemplateError(
+                    f"template syntax error: {_syntax_message(error, source, sandbox)}"
+                ) from None
+            except (SyntaxError, RecursionError, MemoryError) as error:
+                reason = getattr(error, "msg", None) or type(error).__name__
+                raise TemplateError(
+                    f"template syntax error: the template is nested too deeply ({reason})"
+                ) from None
+            if len(self._compiled) >= _CACHE_LIMIT:
+                self._compiled.clear()
+            self._compiled[(source, native)] = compiled
+        return compiled
+
+    def _jinja(self) -> LoomSandbox:
+        if self._sandbox is None:
+            from assetloom.templating.sandbox import LoomSandbox
+
+            self._sandbox = LoomSandbox(self.limits)
+        return self._sandbox
 
 
-def _syntax_message(error: Any, source: str) -> str:
+def _compile_with(sandbox: LoomSandbox, source: str, *, native: bool) -> Compiled:
+    match = _SINGLE_EXPRESSION_RE.fullmatch(source) if native else None
+    if match is not None:
+        try:
+            expression = sandbox.compile_expression(match["expr"], undefined_to_none=False)
+        except _syntax_error():
+            pass  # not one expression after all: `{{ a }} {{ b }}`
+        else:
+            return lambda names: expression(names)
+    return sandbox.from_string(source).render
+
+
+def _template_strings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
+    stack: list[tuple[KeyPath, Any]] = [(path, value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str):
+            if "{{" in item or "{%" in item:
+                yield path, item
+        elif isinstance(item, dict):
+            stack.extend(((*path, key), child) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend(((*path, index), child) for index, child in enumerate(item))
+
+
+def _syntax_message(error: Any, source: str, sandbox: LoomSandbox) -> str:
     message = str(error.message or "invalid template").rstrip(".")
     if match := _NO_SUCH_RE.fullmatch(message):
         kind, name = match["kind"], match["name"]
-        known = _jinja().environment.filters if kind == "filter" else _jinja().environment.tests
-        message = f"no {kind} named `{name}`" + did_you_mean(name, known)
-    if "\n" in source.strip():
+        known = sandbox.filters if kind == "filter" else sandbox.tests
+        message = f"no {kind} named `{name}`" + did_you_mean(name, _public(known))
+    if "\n" in source.strip() and error.lineno:
         message += f" (line {error.lineno} of the template)"
     return message
 
 
-def _compile(source: str, *, native: bool = True) -> Callable[[Mapping[str, Any]], Any]:
-    compiled = _COMPILED.get((source, native))
-    if compiled is None:
-        environment = _jinja().environment
-        match = _SINGLE_EXPRESSION_RE.fullmatch(source) if native else None
-        if match is not None:
-            try:
-                compiled = environment.compile_expression(match["expr"], undefined_to_none=False)
-            except _jinja().TemplateSyntaxError:
-                compiled = None
-        if compiled is None:
-            compiled = environment.from_string(source).render
-        if len(_COMPILED) >= _CACHE_LIMIT:
-            _COMPILED.clear()
-        _COMPILED[(source, native)] = compiled
-    return compiled
+def _public(names: Mapping[str, Any]) -> list[str]:
+    return [name for name in names if name.isidentifier()]
 
 
-_COMPILED: Final[dict[tuple[str, bool], Callable[[Mapping[str, Any]], Any]]] = {}
+def _failure_message(error: Exception, scope: TemplateScope, sandbox: LoomSandbox) -> str:
+    from jinja2.exceptions import SecurityError
 
+    from assetloom.templating.sandbox import UndefinedUsed
 
-def _first_undefined(value: Any, undefined_type: type[Any]) -> Any:
-    """An undefined value a native result carries (``{{ [foo] }}`` builds one silently)."""
-    if isinstance(value, undefined_type):
-        return value
-    if isinstance(value, list | tuple | set | frozenset):
-        items: Any = value
-    elif isinstance(value, dict):
-        items = (*value.keys(), *value.values())
-    else:
-        return None
-    for item in items:
-        found = _first_undefined(item, undefined_type)
-        if found is not None:
-            return found
-    return None
+    if isinstance(error, UndefinedUsed):
+        return _undefined_message(error.undefined, scope)
+    if isinstance(error, SecurityError):
+        return f"the template sandbox does not allow this: {str(error).rstrip('.')}"
+    if isinstance(error, LoomError):
+        return error.message
+    if isinstance(error, _jinja_errors()):
+        return f"template error: {error}"
+    return f"template raised {type(error).__name__}: {error}"
 
 
 def _undefined_message(undefined: Any, scope: TemplateScope) -> str:
+    from jinja2.utils import missing
+
+    from assetloom.templating.sandbox import attributes_of
+
     hint: str | None = undefined._undefined_hint
     name = undefined._undefined_name
     if hint:
         return f"undefined value in template: {hint.rstrip('.')}"
     owner = undefined._undefined_obj
-    if owner is _jinja().missing:
+    if owner is missing:
         names = sorted(scope.names)
         return (
             f"undefined name `{name}` in template; available names: {', '.join(names)}"
             + did_you_mean(str(name), names)
         )
+    if isinstance(owner, EnvAccessor):
+        return (
+            f"environment variable `{name}` is not set and no default was given"
+            + unset_variable_hint(str(name))
+        )
     if not isinstance(name, str):
         return f"{type(owner).__name__} value has no item `{name}`"
     if isinstance(owner, Mapping):
-        known = [str(key) for key in owner]
-        kind = "key"
-    else:
-        known = [attr for attr in dir(owner) if not attr.startswith("_")]
-        kind = "attribute"
-    return f"{type(owner).__name__} value has no {kind} `{name}`" + did_you_mean(name, known)
-
-
-class _Jinja:
-    """The lazily imported pieces of jinja2 this module uses."""
-
-    def __init__(self) -> None:
-        from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
-        from jinja2.exceptions import SecurityError
-        from jinja2.runtime import Undefined
-        from jinja2.sandbox import ImmutableSandboxedEnvironment
-        from jinja2.utils import missing
-
-        class UndefinedUsed(UndefinedError):
-            """Carries the undefined value so the message can name what was missing."""
-
-            def __init__(self, undefined: Undefined) -> None:
-                super().__init__(undefined._undefined_message)
-                self.undefined = undefined
-
-        def fail(self: Undefined, *args: Any, **kwargs: Any) -> Any:
-            if self._undefined_exception is SecurityError:
-                raise SecurityError(self._undefined_message)
-            raise UndefinedUsed(self)
-
-        class LoudUndefined(StrictUndefined):
-            __slots__ = ()
-
-        # jinja2 binds `__str__`, `__iter__`, `__add__`... to the failing method itself when it
-        # defines the class, so overriding only the method would not reach them.
-        inherited = Undefined._fail_with_undefined_error
-        for klass in StrictUndefined.__mro__:
-            for name, attribute in list(vars(klass).items()):
-                if attribute is inherited:
-                    setattr(LoudUndefined, name, fail)
-
-        self.TemplateSyntaxError = TemplateSyntaxError
-        self.SecurityError = SecurityError
-        self.Undefined = Undefined
-        self.UndefinedUsed = UndefinedUsed
-        self.missing = missing
-        self.environment = ImmutableSandboxedEnvironment(
-            undefined=LoudUndefined, autoescape=False, keep_trailing_newline=True
+        return f"{type(owner).__name__} value has no key `{name}`" + did_you_mean(
+            name, [str(key) for key in owner]
         )
+    return f"{type(owner).__name__} value has no attribute `{name}`" + did_you_mean(
+        name, sorted(attributes_of(owner))
+    )
 
 
-@cache
-def _jinja() -> _Jinja:
-    return _Jinja()
+def _redact(message: str, variable: str) -> str:
+    """``message`` with the value of ``$variable`` (read by the template) replaced by its
+    name: values may be secrets, and they end up in CI logs."""
+    value = os.environ.get(variable)
+    return message.replace(value, f"<value of ${variable}>") if value else message
+
+
+def _syntax_error() -> type[Exception]:
+    from jinja2 import TemplateSyntaxError
+
+    return TemplateSyntaxError
+
+
+def _jinja_errors() -> type[Exception]:
+    from jinja2 import TemplateError as JinjaTemplateError
+
+    return JinjaTemplateError
