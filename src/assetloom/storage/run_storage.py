@@ -60,6 +60,12 @@ class RunStorage:
         self._engine = engine
         self.url = url
         self._upsert = _UPSERTS[engine.dialect.name]
+        self._set_materialized = self._newer_state_upsert(
+            ("materialized_at", "materialized_run_id", "code_version"), "materialized_at"
+        )
+        self._set_outcome = self._newer_state_upsert(
+            ("last_status", "last_run_id", "last_status_at"), "last_status_at"
+        )
 
     @classmethod
     def open(cls, url: str) -> RunStorage:
@@ -97,19 +103,46 @@ class RunStorage:
     # -- writing -------------------------------------------------------------------------
 
     def append(self, batch: Sequence[RunEvent]) -> None:
-        """Record ``batch`` in one transaction, with the run records and asset states it implies."""
+        """Record ``batch`` in one transaction, with the run records and asset states it implies.
+
+        Statements per batch, not per event: one insert of every event, one upsert of the
+        latest materialization of each key, one of the latest step outcome of each key.
+        """
         if not batch:
             return
-        now = time.time()
+        materialized: dict[str, dict[str, Any]] = {}
+        outcomes: dict[str, dict[str, Any]] = {}
         with self._write() as conn:
             conn.execute(events.insert(), [_event_row(e) for e in batch])
             for event in batch:
-                self._apply(conn, event)
-            run_ids = {e.run_id for e in batch}
+                if isinstance(event, AssetMaterialized):
+                    key = event.key.to_user_string()
+                    materialized[key] = {
+                        "asset_key": key,
+                        "materialized_at": event.timestamp,
+                        "materialized_run_id": event.run_id,
+                        "code_version": event.code_version,
+                    }
+                elif isinstance(event, StepSucceeded | StepFailed | StepSkipped):
+                    for asset_key in event.asset_keys:
+                        key = asset_key.to_user_string()
+                        outcomes[key] = {
+                            "asset_key": key,
+                            "last_status": _STEP_END_STATUS[type(event)],
+                            "last_run_id": event.run_id,
+                            "last_status_at": event.timestamp,
+                        }
+                else:
+                    self._record_run(conn, event)
+            if materialized:
+                conn.execute(self._set_materialized, list(materialized.values()))
+            if outcomes:
+                conn.execute(self._set_outcome, list(outcomes.values()))
             conn.execute(
                 runs.update()
-                .where(runs.c.run_id.in_(run_ids), runs.c.status == RunStatus.STARTED)
-                .values(heartbeat_at=now)
+                .where(runs.c.run_id.in_({e.run_id for e in batch}))
+                .where(runs.c.status == RunStatus.STARTED)
+                .values(heartbeat_at=time.time())
             )
 
     def heartbeat(self, run_ids: Iterable[str]) -> None:
@@ -121,7 +154,9 @@ class RunStorage:
                     runs.update().where(runs.c.run_id.in_(ids)).values(heartbeat_at=time.time())
                 )
 
-    def _apply(self, conn: sa.engine.Connection, event: RunEvent) -> None:
+    def _record_run(self, conn: sa.engine.Connection, event: RunEvent) -> None:
+        """A run's start creates its record (with this process as its owner); its end
+        closes it."""
         if isinstance(event, RunStarted):
             conn.execute(
                 runs.insert().values(
@@ -141,35 +176,15 @@ class RunStorage:
                 .where(runs.c.run_id == event.run_id)
                 .values(status=_RUN_END_STATUS[type(event)], ended_at=event.timestamp, error=error)
             )
-        elif isinstance(event, AssetMaterialized):
-            self._upsert_state(
-                conn,
-                event.key,
-                materialized_at=event.timestamp,
-                materialized_run_id=event.run_id,
-                code_version=event.code_version,
-            )
-        elif isinstance(event, StepSucceeded | StepFailed | StepSkipped):
-            for key in event.asset_keys:
-                self._upsert_state(
-                    conn,
-                    key,
-                    last_status=_STEP_END_STATUS[type(event)],
-                    last_run_id=event.run_id,
-                    last_status_at=event.timestamp,
-                )
 
-    def _upsert_state(self, conn: sa.engine.Connection, key: AssetKey, **values: Any) -> None:
-        """Set ``values`` on the key's row unless the row already holds something newer."""
-        stamp = next(name for name in values if name.endswith("_at"))
-        insert = self._upsert(asset_state).values(asset_key=key.to_user_string(), **values)
-        conn.execute(
-            insert.on_conflict_do_update(
-                index_elements=[asset_state.c.asset_key],
-                set_={name: insert.excluded[name] for name in values},
-                where=asset_state.c[stamp].is_(None)
-                | (asset_state.c[stamp] <= insert.excluded[stamp]),
-            )
+    def _newer_state_upsert(self, columns: Sequence[str], stamp: str) -> Any:
+        """Insert-or-update of ``columns`` of a key's state, unless the stored ``stamp`` is
+        newer (a late batch of an older run never replaces a newer state)."""
+        insert = self._upsert(asset_state)
+        return insert.on_conflict_do_update(
+            index_elements=[asset_state.c.asset_key],
+            set_={name: insert.excluded[name] for name in columns},
+            where=asset_state.c[stamp].is_(None) | (asset_state.c[stamp] <= insert.excluded[stamp]),
         )
 
     def close_abandoned_runs(self, now: float | None = None) -> list[str]:
