@@ -84,6 +84,10 @@ class RunConfigFile(dict[str, Any]):
         super().__init__(data)
         self.locate = locate
 
+    def __reduce__(self) -> tuple[type[dict[str, Any]], tuple[dict[str, Any]]]:
+        # Positions matter only before the run; worker processes get the plain data.
+        return (dict, (dict(self),))
+
 
 Locate = Callable[[Sequence[Any]], SourceLocation | None]
 RunConfigLike = RunConfig | Mapping[str, Any] | None

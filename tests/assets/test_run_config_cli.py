@@ -49,7 +49,7 @@ def jobs() -> dg.Definitions:
 
 def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*LOOM, *args, "--executor", "in_process"],
+        [*LOOM, *args],
         cwd=root,
         capture_output=True,
         text=True,

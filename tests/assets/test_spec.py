@@ -171,3 +171,11 @@ def test_an_executable_asset_replaces_a_spec_with_the_same_key() -> None:
         defs = dg.Definitions(assets=assets)
         assert defs.get_assets_def("orders") is orders
         assert defs.resolve_asset_graph().external_keys == frozenset()
+
+
+def test_assets_definition_of_specs_declares_external_assets() -> None:
+    external = dg.AssetsDefinition(specs=[dg.AssetSpec("vendor/feed"), dg.AssetSpec("rates")])
+    assert external.is_external
+    defs = dg.Definitions(assets=[external])
+    graph = defs.resolve_asset_graph()
+    assert graph.external_keys == {dg.AssetKey(["vendor", "feed"]), dg.AssetKey("rates")}

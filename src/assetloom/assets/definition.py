@@ -16,7 +16,7 @@ from assetloom.config import Config
 from assetloom.errors import InvariantViolationError, SourceLocation
 
 if TYPE_CHECKING:
-    from assetloom.assets.checks import AssetCheckSpec
+    from assetloom.assets.checks import AssetCheckKey, AssetCheckSpec
 
 CONTEXT_PARAM = "context"
 
@@ -126,7 +126,7 @@ class AssetsDefinition:
         return next((p.config_type for p in self.params if p.config_type is not None), None)
 
     @property
-    def check_keys(self) -> set[Any]:
+    def check_keys(self) -> set[AssetCheckKey]:
         return {spec.key for spec in self.check_specs}
 
     @property
