@@ -348,3 +348,35 @@ def test_staleness_flows_across_locations(workspace: Path) -> None:
     assert rows["code_location_2_asset"]["stale_reasons"] == [
         "upstream `code_location_1_asset` materialized after it"
     ]
+
+
+def test_a_location_process_killed_mid_run_fails_only_its_open_steps(workspace: Path) -> None:
+    write_files(
+        workspace,
+        {
+            "location_1/defs/crash.py": """
+            import os
+            import signal
+
+            import assetloom as dg
+
+            @dg.asset(deps=["code_location_1_asset"])
+            def killed() -> None:
+                os.kill(os.getpid(), signal.SIGKILL)
+            """,
+            "location_2/defs/after.py": """
+            import assetloom as dg
+
+            @dg.asset(deps=["killed"])
+            def after_killed() -> None: ...
+            """,
+        },
+    )
+    done = loom(workspace, "materialize")
+    assert done.returncode == 3  # the run failed
+    assert "`code_location_1` exited before answering (exit code -9)" in done.stderr
+    assert written(workspace, "code_location_1_asset") == 5  # ran before the kill
+    assert written(workspace, "code_location_2_asset") == 11  # independent of it
+    assert "2 materialized, 1 failed, 1 skipped" in done.stdout
+    (run,) = json.loads(loom(workspace, "runs", "list", "--json").stdout)["runs"]
+    assert run["steps"] == {"succeeded": 2, "failed": 1, "skipped": 1}

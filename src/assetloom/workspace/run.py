@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 from assetloom.assets.key import AssetKey
 from assetloom.errors import LoomError, SourceLocation
 from assetloom.execution.events import (
+    ErrorInfo,
     EventObserver,
     RunCancelled,
     RunFailed,
     RunStarted,
     RunSucceeded,
+    StepEvent,
+    StepFailed,
     StepSkipped,
+    StepSucceeded,
     event_from_json,
 )
 from assetloom.workspace.graph import WorkspaceGraph
@@ -158,12 +162,36 @@ def run_workspace(
             run_id=result.run_id,
             storage_dir=storage,
         )
+        errors_before = len(result.errors)
         for message in answers:
             _record(batch, message, result, emit)
-        for key in runnable:  # a location that could not run the batch ran none of it
-            result.outcomes.setdefault(key, FAILURE)
+        unfinished = [key for key in runnable if key not in result.outcomes]
+        if unfinished:  # the location could not run them, or died while running them
+            _fail_unfinished(graph, unfinished, result, emit, result.errors[errors_before:])
     emit(RunSucceeded(run_id=result.run_id) if result.success else RunFailed(run_id=result.run_id))
     return result
+
+
+def _fail_unfinished(
+    graph: WorkspaceGraph,
+    keys: list[AssetKey],
+    result: WorkspaceRunResult,
+    emit: EventObserver,
+    errors: list[LoomError],
+) -> None:
+    """Close the steps a location left open, so the run's record shows them failed."""
+    reason = "; ".join(e.message for e in errors) or "the location did not report them"
+    for key in keys:
+        result.outcomes[key] = FAILURE
+        emit(
+            StepFailed(
+                run_id=result.run_id,
+                step=_step(graph, key),
+                asset_keys=(key,),
+                duration=0.0,
+                error=ErrorInfo("CodeLocationError", reason),
+            )
+        )
 
 
 def _step(graph: WorkspaceGraph, key: AssetKey) -> str:
@@ -175,8 +203,13 @@ def _record(batch: Batch, message: Json, result: WorkspaceRunResult, emit: Event
     kind = message["type"]
     if kind == "event":
         event = event_from_json(message["event"])
-        if event.kind not in RUN_LEVEL_KINDS:  # each batch is a run in its location
-            emit(event)
+        if event.kind in RUN_LEVEL_KINDS:  # each batch is a run in its location
+            return
+        emit(event)
+        outcome = STEP_OUTCOMES.get(event.kind)
+        if outcome is not None and isinstance(event, StepEvent):
+            for key in event.asset_keys:
+                result.outcomes[key] = outcome
     elif kind == "done":
         for parts, outcome in message["outcomes"]:
             result.outcomes[AssetKey(parts)] = outcome
@@ -192,5 +225,12 @@ def _record(batch: Batch, message: Json, result: WorkspaceRunResult, emit: Event
     elif kind == "errors":
         result.errors.extend(errors_from_json(message["errors"]))
 
+
+STEP_OUTCOMES = {
+    StepSucceeded.kind: SUCCESS,
+    StepFailed.kind: FAILURE,
+    StepSkipped.kind: SKIPPED,
+}
+"""What a finished step says about its assets (``done`` then gives the final word)."""
 
 RUN_LEVEL_KINDS = frozenset({RunStarted.kind, RunSucceeded.kind, RunFailed.kind, RunCancelled.kind})
