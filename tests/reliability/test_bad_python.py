@@ -15,7 +15,7 @@ from tests.projects import WriteProject
 
 LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
 
-BAD_COMPONENTS = '''
+BAD_COMPONENTS = """
 import sys
 from dataclasses import dataclass
 
@@ -62,7 +62,7 @@ class Exits(dg.Component, dg.Model, dg.Resolvable):
 class Interrupts(dg.Component, dg.Model, dg.Resolvable):
     def build_defs(self, context):
         raise KeyboardInterrupt
-'''
+"""
 
 FILES = {
     "components/__init__.py": "",
@@ -95,8 +95,7 @@ SEEN_BY_A_LOAD = [
     "KeyboardInterrupt (at components/bad.py:46)",
     "defs/mods/exits.py:2:1: error[LOOM106]: importing this module raised SystemExit "
     "(sys.exit(0) was called)",
-    "defs/mods/interrupts.py:1:1: error[LOOM106]: importing this module raised "
-    "KeyboardInterrupt",
+    "defs/mods/interrupts.py:1:1: error[LOOM106]: importing this module raised KeyboardInterrupt",
     "defs/postinit/defs.yaml:2:13: error[LOOM106]: building `PostInit` from its attributes "
     "raised RuntimeError: post_init broke (at components/bad.py:33)",
 ]

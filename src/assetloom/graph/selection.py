@@ -437,6 +437,13 @@ class _Token:
         return self.kind == "word" and self.value.isascii() and self.value.isdigit()
 
 
+def _layers(token: _Token) -> int | None:
+    """A traversal's layer count; one of more digits than any graph has layers means every
+    layer (Python would refuse to convert one of over 4,300 digits at all)."""
+    digits = token.value.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 9 else None
+
+
 def _syntax_error(text: str, offset: int, problem: str, hint: str = "") -> SelectionError:
     return SelectionError(f"invalid selection `{text}`: {problem} at column {offset + 1}{hint}")
 
@@ -545,13 +552,13 @@ class _Parser:
             self.advance()
             upstream = None
         elif self.peek().is_number and self.peek(1).kind == "+":
-            upstream = int(self.advance().value)
+            upstream = _layers(self.advance())
             self.advance()
         operand = self.primary()
         downstream: int | None = 0
         if self.peek().kind == "+":
             self.advance()
-            downstream = int(self.advance().value) if self.peek().is_number else None
+            downstream = _layers(self.advance()) if self.peek().is_number else None
         if upstream == 0 and downstream == 0:
             return operand
         return Traverse(operand, upstream, downstream)
