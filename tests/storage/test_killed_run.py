@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from assetloom.assets.key import AssetKey
 from assetloom.storage.history import steps_of_run
@@ -21,6 +22,7 @@ LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
 
 ASSETS = """
 import time
+from pathlib import Path
 import assetloom as dg
 
 @dg.asset
@@ -88,3 +90,34 @@ def test_a_killed_materialize_is_marked_interrupted(
     assert first.materialized_run_id == run["run_id"]
     assert steps["first"].metadata == {"first": {"rows": 1}}
     assert steps["slow"].status.value == "interrupted"
+
+
+def test_ctrl_c_records_the_run_as_cancelled(project: WriteProject, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    root = project(
+        {"pyproject.toml": f'[tool.assetloom]\nstorage = "{url}"\n', "defs/assets.py": ASSETS}
+    )
+    process = subprocess.Popen(
+        [*LOOM, "materialize", "--executor", "in_process"],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        wait_until_materialized(url, AssetKey("first"), process)
+        time.sleep(0.3)
+        os.kill(process.pid, signal.SIGINT)
+        out, _ = process.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert "cancelled: 1 materialized" in out
+    with RunStorage.open(url) as storage:
+        (run,) = storage.runs()
+        events = storage.events(run.run_id)
+    assert run.status.value == "cancelled"
+    steps = {s.step_key: s.status.value for s in steps_of_run(events, run_ended=True)}
+    assert steps == {"first": "succeeded", "slow": "failed"}

@@ -79,3 +79,24 @@ def test_a_multi_asset_step_names_the_asset_of_each_metadata() -> None:
         ]
     )
     assert lines == [f"     ok  a, b  (1.00s)  a: rows: 1; b: rows: 2, path: {'x' * 59}…"]
+
+
+def test_on_a_terminal_running_assets_and_counts_are_drawn_live() -> None:
+    from rich.console import Console
+
+    from assetloom.cli.progress import LiveProgress
+
+    screen = io.StringIO()
+    console = Console(file=screen, force_terminal=True, width=100, color_system=None)
+    display = LiveProgress(console)
+    with display:
+        display(RunStarted(run_id="r1", step_keys=("orders", "report")))
+        display(StepStarted(run_id="r1", step="orders", asset_keys=(ORDERS,)))
+        display(StepStarted(run_id="r1", step="report", asset_keys=(REPORT,)))
+        display(AssetMaterialized(run_id="r1", step="orders", key=ORDERS, metadata={"rows": 58}))
+        display(StepSucceeded(run_id="r1", step="orders", asset_keys=(ORDERS,), duration=0.08))
+        console.print(display.render())
+    drawn = screen.getvalue()
+    assert "     ok  shop/orders  (0.08s)  rows: 58" in drawn
+    assert "running  report" in drawn
+    assert "1/2 steps  1 ok  0 failed  0 skipped  1 running" in drawn

@@ -116,11 +116,11 @@ def _short(value: JsonValue) -> str:
 class LiveProgress:
     """The terminal display: finished steps print above a live block of running ones."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         from rich.console import Console
         from rich.live import Live
 
-        self._console = Console()
+        self._console = console or Console()
         self._plain = PlainProgress()
         self._running: dict[str, tuple[str, float]] = {}
         self._counts = {"ok": 0, "failed": 0, "skipped": 0}
@@ -128,7 +128,7 @@ class LiveProgress:
         self._started = time.monotonic()
         self._live = Live(
             console=self._console,
-            get_renderable=self._render,
+            get_renderable=self.render,
             refresh_per_second=8,
             transient=True,
         )
@@ -160,7 +160,8 @@ class LiveProgress:
         if line is not None:
             self._console.print(_styled(line), highlight=False)
 
-    def _render(self) -> Any:
+    def render(self) -> Any:
+        """The live block as it stands: running assets, counts, elapsed time."""
         from rich.table import Table
 
         now = time.monotonic()
