@@ -40,13 +40,18 @@ def test_a_configured_url_wins_and_a_relative_sqlite_path_is_the_projects(
     assert storage_url(shop) == f"sqlite:///{shop.root / 'state' / 'runs.db'}"
     pg = project_with(project, 'storage = "postgresql+psycopg://loom@db/runs"')
     assert storage_url(pg) == "postgresql+psycopg://loom@db/runs"
+    plain = project_with(project, 'storage = "postgresql://loom@db/runs"')
+    assert storage_url(plain) == "postgresql+psycopg://loom@db/runs"  # the driver we install
 
 
 @pytest.mark.parametrize(
     ("setting", "message"),
     [
         ("storage = 5", "storage must be a database URL, got 5"),
-        ('storage = "mysql://x/y"', "unsupported database `mysql` (supported: sqlite, postgresql)"),
+        (
+            'storage = "mysql://x/y"',
+            "unsupported database `mysql` (supported: sqlite, postgresql, postgres)",
+        ),
     ],
 )
 def test_a_bad_storage_setting_is_located_in_pyproject(

@@ -16,7 +16,7 @@ from assetloom.project import Project
 LOOM_HOME_ENV = "LOOM_HOME"
 DATABASE_FILE = "runs.sqlite"
 SQLITE_PREFIX = "sqlite:///"
-SUPPORTED_SCHEMES = ("sqlite", "postgresql")
+SUPPORTED_SCHEMES = ("sqlite", "postgresql", "postgres")
 
 
 def storage_url(project: Project) -> str:
@@ -68,4 +68,7 @@ def _configured_url(project: Project, value: object) -> str:
     path = sqlite_path(value)
     if path is not None and not path.is_absolute():
         return sqlite_url(project.root / path)
+    if value.startswith(("postgresql://", "postgres://")):
+        # SQLAlchemy's default PostgreSQL driver is psycopg2; we install psycopg (3).
+        return "postgresql+psycopg://" + value.partition("://")[2]
     return value
