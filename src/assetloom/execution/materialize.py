@@ -128,3 +128,12 @@ def _definitions_of(
     for item in items:
         (checks if isinstance(item, AssetChecksDefinition) else assets).append(item)  # type: ignore[arg-type]
     return Definitions(assets=assets, asset_checks=checks)
+
+
+def materialize_to_memory(
+    assets: Definitions | Iterable[AssetsDefinition | AssetSpec | AssetChecksDefinition],
+    **options: Any,
+) -> ExecuteInProcessResult:
+    """``materialize`` keeping values in memory even when the resources name an
+    ``io_manager`` (Dagster's helper for tests)."""
+    return materialize(assets, io_manager=InMemoryIOManager(), **options)

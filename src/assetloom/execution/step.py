@@ -19,7 +19,7 @@ from assetloom.assets.checks import AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition, ParamRole
 from assetloom.assets.key import AssetKey
 from assetloom.assets.results import AssetCheckEvaluation, AssetMaterialization
-from assetloom.assets.retry import RetryPolicy, RetryRequested
+from assetloom.assets.retry import Failure, RetryPolicy, RetryRequested
 from assetloom.config import RunConfigLike, build_config, op_config
 from assetloom.errors import MissingResourceError
 from assetloom.execution.check_run import evaluation_of, run_check
@@ -128,6 +128,8 @@ class StepRunner:
                 error = _user_facing(raised, limit)
                 if isinstance(raised, RetryRequested):
                     attempts = 1 + raised.max_retries
+                elif isinstance(raised, Failure) and not raised.allow_retries:
+                    attempts = attempt
                 if attempt < attempts:
                     delay = _retry_delay(policy, raised, attempt)
                     retries.append(
