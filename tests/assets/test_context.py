@@ -55,3 +55,28 @@ def test_unknown_resource_on_the_context_is_an_attribute_error_naming_the_others
     assert getattr(context.resources, "missing", None) is None
     with pytest.raises(dg.DagsterUnknownResourceError, match=r"provided: db"):
         _ = context.resources.missing
+
+
+def test_required_resource_keys_are_checked_and_on_the_context() -> None:
+    class Api(dg.ConfigurableResource):
+        url: str
+
+    @dg.asset(required_resource_keys={"api"})
+    def fetched(context: dg.AssetExecutionContext) -> str:
+        return context.resources.api.url
+
+    with pytest.raises(dg.DagsterInvalidDefinitionError, match="needs resource `api`"):
+        dg.materialize([fetched])
+    result = dg.materialize([fetched], resources={"api": Api(url="http://x")})
+    assert result.asset_value("fetched") == "http://x"
+
+
+def test_output_required_false_lets_an_asset_yield_nothing() -> None:
+    @dg.asset(output_required=False)
+    def maybe():
+        if False:
+            yield dg.Output(1)
+
+    result = dg.materialize([maybe])
+    assert result.success
+    assert result.skipped_keys == [dg.AssetKey("maybe")]

@@ -51,6 +51,10 @@ def asset(
     retry_policy: RetryPolicy | None = None,
     io_manager_key: str | None = None,
     check_specs: Sequence[AssetCheckSpec] | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    output_required: bool = True,
+    dagster_type: Any = None,
+    op_tags: Mapping[str, Any] | None = None,
 ) -> Callable[[AssetFn], AssetsDefinition]: ...
 
 
@@ -74,6 +78,10 @@ def asset(
     retry_policy: RetryPolicy | None = None,
     io_manager_key: str | None = None,
     check_specs: Sequence[AssetCheckSpec] | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    output_required: bool = True,
+    dagster_type: Any = None,
+    op_tags: Mapping[str, Any] | None = None,
 ) -> AssetsDefinition | Callable[[AssetFn], AssetsDefinition]:
     """Declare an asset computed by the decorated function.
 
@@ -83,7 +91,9 @@ def asset(
     execution context, one annotated with a ``Config`` subclass the run's config for this
     asset, and any other parameter the resource of that name. ``check_specs`` declares checks
     the function reports itself (yielding ``AssetCheckResult``s); ``io_manager_key`` names
-    the resource that stores the value.
+    the resource that stores the value; ``required_resource_keys`` names resources the
+    function reads from ``context.resources``. ``output_required=False`` lets it yield
+    nothing; ``dagster_type`` and ``op_tags`` are accepted and not used.
     """
     if key is not None and (name is not None or key_prefix is not None):
         raise TypeError("@asset takes either `key` or `name`/`key_prefix`, not both")
@@ -111,6 +121,7 @@ def asset(
             tags=tags,
             owners=owners,
             code_version=code_version,
+            skippable=not output_required,
             location=location,
         )
         return AssetsDefinition(
@@ -121,6 +132,7 @@ def asset(
             location=location,
             check_specs=own_checks(check_specs, {asset_key}),
             io_manager_keys={asset_key: io_manager_key} if io_manager_key else None,
+            required_resource_keys=required_resource_keys,
         )
 
     if compute_fn is not None:
@@ -143,6 +155,8 @@ def multi_asset(
     code_version: str | None = None,
     check_specs: Sequence[AssetCheckSpec] | None = None,
     compute_kind: str | None = None,
+    required_resource_keys: Iterable[str] | None = None,
+    op_tags: Mapping[str, Any] | None = None,
 ) -> Callable[[AssetFn], AssetsDefinition]:
     """Declare several assets computed by one function, given as ``outs`` (output name ->
     ``AssetOut``) or as ``specs``.
@@ -203,6 +217,7 @@ def multi_asset(
             can_subset=can_subset,
             check_specs=own_checks(check_specs, {spec.key for spec in resolved}),
             io_manager_keys=io_managers,
+            required_resource_keys=required_resource_keys,
         )
 
     return decorate

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import inspect
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -55,6 +55,7 @@ class AssetsDefinition:
         "node_name",
         "output_names",
         "params",
+        "required_resource_keys",
         "retry_policy",
         "specs",
     )
@@ -72,6 +73,7 @@ class AssetsDefinition:
         can_subset: bool = False,
         check_specs: Sequence[AssetCheckSpec] = (),
         io_manager_keys: Mapping[AssetKey, str] | None = None,
+        required_resource_keys: Iterable[str] | None = None,
     ) -> None:
         if not specs:
             raise ValueError("an AssetsDefinition needs at least one AssetSpec")
@@ -91,6 +93,7 @@ class AssetsDefinition:
         self.can_subset = can_subset
         self.check_specs = tuple(check_specs)
         self.io_manager_keys: dict[AssetKey, str] = dict(io_manager_keys or {})
+        self.required_resource_keys = frozenset(required_resource_keys or ())
 
     @property
     def key(self) -> AssetKey:
@@ -195,6 +198,7 @@ class AssetsDefinition:
             can_subset=self.can_subset,
             check_specs=[c for c in self.check_specs if c.asset_key in keys],
             io_manager_keys={k: n for k, n in self.io_manager_keys.items() if k in keys},
+            required_resource_keys=self.required_resource_keys,
         )
 
     def subset_for(self, keys: frozenset[AssetKey] | set[AssetKey]) -> AssetsDefinition:

@@ -99,6 +99,7 @@ def _moved(
         output_names={renamed[k]: n for k, n in assets_def.output_names.items()},
         can_subset=assets_def.can_subset,
         io_manager_keys={renamed[k]: n for k, n in assets_def.io_manager_keys.items()},
+        required_resource_keys=assets_def.required_resource_keys,
     )
 
 

@@ -107,7 +107,7 @@ def _needed_resources(
     graph: AssetGraph, step: AssetsDefinition
 ) -> Iterator[tuple[str, str, SourceLocation | None]]:
     """(who needs it, resource name, where ``who`` is defined) for the step and its checks."""
-    for name in graph.bindings(step).resources:
+    for name in (*graph.bindings(step).resources, *sorted(step.required_resource_keys)):
         yield f"asset `{step.node_name}`", name, step.location
     for key in sorted(step.keys):
         for check in graph.checks_for(key):
