@@ -224,3 +224,27 @@ def test_a_selection_that_runs_nothing_is_a_usage_error_naming_it(
     lines = [f"error[LOOM303]: {message}", f"     = hint: {hint}", "1 error"]
     assert done.stderr.splitlines() == lines
     assert "materialized" not in done.stdout
+
+
+def test_a_typo_in_a_python_asset_is_reported_at_the_asset(tmp_path: Path) -> None:
+    root = write(
+        tmp_path / "python",
+        {
+            "defs/assets.py": """
+            import assetloom as dg
+
+
+            @dg.asset
+            def vendor_positive() -> None: ...
+
+
+            @dg.asset(deps=["vendor_postive"])
+            def vendor_report() -> None: ...
+            """,
+        },
+    )
+    done = loom(root, "check", "defs")
+    assert done.returncode == 1
+    assert done.stderr.startswith(
+        "defs/assets.py:8:1: error[LOOM205]: `vendor_report` depends on `vendor_postive`"
+    )

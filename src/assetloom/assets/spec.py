@@ -18,24 +18,15 @@ DEFAULT_GROUP = "default"
 
 @dataclass(frozen=True, slots=True, init=False)
 class AssetDep:
-    """A dependency on another asset, named by key or by the upstream definition itself.
-    ``location``: where the dependency was written, when the loader knows (a YAML ``deps``
-    entry), so a typo'd key is reported at the typo."""
+    """A dependency on another asset, named by key or by the upstream definition itself."""
 
     asset_key: AssetKey
-    location: SourceLocation | None = field(default=None, compare=False, repr=False)
 
     def __init__(self, asset: CoercibleToAssetDep) -> None:
         keys = dep_keys(asset)
         if len(keys) != 1:
             raise ValueError(f"AssetDep needs exactly one asset, got {len(keys)} keys")
         object.__setattr__(self, "asset_key", keys[0])
-        object.__setattr__(self, "location", None)
-
-    def with_location(self, location: SourceLocation) -> AssetDep:
-        located = AssetDep(self.asset_key)
-        object.__setattr__(located, "location", location)
-        return located
 
 
 class Nothing:
@@ -263,7 +254,6 @@ _DEP_BY_TEXT: dict[str, AssetDep] = {}
 def _dep_for(key: AssetKey) -> AssetDep:
     dep = object.__new__(AssetDep)
     object.__setattr__(dep, "asset_key", key)
-    object.__setattr__(dep, "location", None)
     return dep
 
 

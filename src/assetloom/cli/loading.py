@@ -33,14 +33,17 @@ def load_and_check(project: Project) -> CheckedLoad:
     errors, like load errors; unused external-asset declarations are warnings."""
     from assetloom.execution.plan import missing_resources
     from assetloom.graph.lint import graph_diagnostics
+    from assetloom.loading.dep_locations import DepLocator
     from assetloom.loading.session import LoadSession
 
+    session = LoadSession(project)
     try:
-        defs = LoadSession(project).load()
+        defs = session.load()
     except LoomError as error:
         return CheckedLoad(None, error.diagnostics())
     graph = defs.resolve_asset_graph()
-    diagnostics = graph_diagnostics(graph, project.external_assets)
+    locate = DepLocator(project.root, session.parse_cache)
+    diagnostics = graph_diagnostics(graph, project.external_assets, locate)
     diagnostics += [error.to_diagnostic() for error in missing_resources(defs)]
     return CheckedLoad(defs, diagnostics)
 

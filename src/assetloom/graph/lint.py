@@ -4,7 +4,7 @@ declarations of external assets nothing uses (warnings)."""
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from assetloom.assets.key import AssetKey
 from assetloom.errors import (
@@ -22,29 +22,34 @@ SIMILARITY_CUTOFF = 0.85
 UNUSED_EXTERNAL = "LOOM901"
 assert UNUSED_EXTERNAL in WARNING_CODES
 
+#: ``locate(asset_location, dep)``: where ``dep`` was written for the asset at
+#: ``asset_location``, when the caller can tell (the loader reads YAML; the graph does not).
+DepLocator = Callable[[SourceLocation | None, str], SourceLocation | None]
+
 EXTERNAL_HINT = (
     "if `{key}` is meant to come from elsewhere, declare it in pyproject.toml: "
     '[tool.assetloom] external_assets = ["{key}"]'
 )
 
 
-def graph_diagnostics(graph: AssetGraph, declared_external: Iterable[str] = ()) -> list[Diagnostic]:
+def graph_diagnostics(
+    graph: AssetGraph, declared_external: Iterable[str] = (), locate: DepLocator | None = None
+) -> list[Diagnostic]:
     """Everything :mod:`lint` finds, errors first."""
     declared = list(declared_external)
     return [
-        *(error.to_diagnostic() for error in dependency_typos(graph, declared)),
+        *(error.to_diagnostic() for error in dependency_typos(graph, declared, locate)),
         *unused_external_declarations(graph, declared),
     ]
 
 
 def dependency_typos(
-    graph: AssetGraph, declared_external: Iterable[str] = ()
+    graph: AssetGraph, declared_external: Iterable[str] = (), locate: DepLocator | None = None
 ) -> list[DependencyTypoError]:
     """A dependency on a key nobody defines that closely matches a defined key is more often
     a typo than an intended external asset. Keys declared external (``external_assets``, an
-    ``AssetSpec``) are intended. Each error sits at the dependency itself when the loader
-    recorded where it was written, else at the depending asset; never suggests the depending
-    asset's own key."""
+    ``AssetSpec``) are intended. Each error sits at the dependency itself when ``locate``
+    finds it, else at the depending asset; never suggests the depending asset's own key."""
     allowed = {AssetKey.from_user_string(k) for k in declared_external}
     defined = {k.to_user_string(): k for k in graph.executable_keys}
     errors: list[DependencyTypoError] = []
@@ -57,11 +62,12 @@ def dependency_typos(
             close = _close_matches(text, [name for name in defined if name not in own])
             if not close:
                 continue
+            where = graph.location(child)
             errors.append(
                 DependencyTypoError(
                     f"`{child.to_user_string()}` depends on `{text}`, which no asset defines "
                     f"— did you mean `{close[0]}`?",
-                    location=_dep_location(graph, child, external),
+                    location=(locate and locate(where, text)) or where,
                     related=[loc for loc in [graph.location(defined[close[0]])] if loc],
                     hint=EXTERNAL_HINT.format(key=text),
                 )
@@ -99,10 +105,3 @@ def _sibling_keys(graph: AssetGraph, key: AssetKey) -> Iterable[AssetKey]:
     """The keys defined together with ``key`` (all of a multi-asset's): never a suggestion."""
     assets_def = graph.assets_def(key)
     return assets_def.keys if assets_def is not None else (key,)
-
-
-def _dep_location(graph: AssetGraph, child: AssetKey, dep: AssetKey) -> SourceLocation | None:
-    for asset_dep in graph.spec(child).deps:
-        if asset_dep.asset_key == dep and asset_dep.location is not None:
-            return asset_dep.location
-    return graph.location(child)

@@ -1,13 +1,18 @@
-"""Where each dependency written in YAML came from, so that a typo'd key is reported at the
-typo itself (``etl_tables[2].deps[0]``), not at the ``name:`` of the item that declared it."""
+"""Where a dependency written in YAML came from, so that a typo'd key is reported at the typo
+itself (``etl_tables[2].deps[0]``), not at the ``name:`` of the item that declared the asset.
+
+Looked up on demand, for the few dependencies an error is about: the file is read again
+(the parse cache makes that cheap) and nothing is recorded while loading, which therefore
+pays nothing for it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from assetloom.defs import Definitions
-from assetloom.yaml.source import YamlDocument
+from assetloom.errors import LoomError, SourceLocation
+from assetloom.yaml.parse_cache import ParseCache
+from assetloom.yaml.source import YamlDocument, read_yaml_documents
 
 #: The fields whose string value names the asset a YAML item declares.
 ITEM_NAME_FIELDS = ("name", "key", "asset_key")
@@ -15,9 +20,9 @@ ITEM_NAME_FIELDS = ("name", "key", "asset_key")
 KeyPath = tuple[Any, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class DeclaredItem:
-    """A mapping under ``attributes`` that names an asset: where its name is, and the item."""
+class DeclaredItem(NamedTuple):
+    """A mapping under ``attributes`` that names an asset: where its name is, and the item.
+    (A NamedTuple: one is made per YAML item of every load.)"""
 
     name_path: KeyPath
     path: KeyPath
@@ -42,25 +47,30 @@ def declared_items(document: YamlDocument) -> dict[str, DeclaredItem]:
     return items
 
 
-def locate_deps(defs: Definitions, document: YamlDocument, items: dict[str, DeclaredItem]) -> None:
-    """Give each dependency of an asset built from ``document`` the position of the string
-    that wrote it, searched for under the item that declared the asset. Dependencies not
-    written there (computed by ``build_defs``, rendered from a template) keep no location."""
-    positions = document.positions
-    for assets_def in defs.assets:
-        for spec in assets_def.specs:
-            item = items.get(spec.key.to_user_string()) or items.get(spec.key.name)
-            if item is None or not spec.deps:
-                continue
-            written = _strings_under(item.path, item.value)
-            located = tuple(
-                dep.with_location(positions.location(written[text]))
-                if (text := dep.asset_key.to_user_string()) in written
-                else dep
-                for dep in spec.deps
+class DepLocator:
+    """``locator(asset_location, "dep")``: where ``dep`` is written under the YAML item at
+    ``asset_location``, or ``None`` (a Python asset, a dependency computed by ``build_defs``
+    or rendered from a template)."""
+
+    def __init__(self, project_root: Path, parse_cache: ParseCache | None = None) -> None:
+        self.project_root = project_root
+        self.parse_cache = parse_cache
+
+    def __call__(self, asset_location: SourceLocation | None, dep: str) -> SourceLocation | None:
+        if asset_location is None or not asset_location.path.endswith((".yaml", ".yml")):
+            return None
+        try:
+            documents = read_yaml_documents(
+                self.project_root / asset_location.path, asset_location.path, self.parse_cache
             )
-            # Specs are fresh from build_defs and not yet in any graph (as set_source_location).
-            object.__setattr__(spec, "deps", located)
+        except (LoomError, OSError):
+            return None
+        for document in documents:
+            for item in declared_items(document).values():
+                if document.positions.location(item.name_path) == asset_location:
+                    written = _strings_under(item.path, item.value)
+                    return document.positions.location(written[dep]) if dep in written else None
+        return None
 
 
 def _strings_under(path: KeyPath, value: Any) -> dict[str, KeyPath]:

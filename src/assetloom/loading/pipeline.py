@@ -31,7 +31,7 @@ from assetloom.errors import (
     RequirementError,
     SourceLocation,
 )
-from assetloom.loading.dep_locations import declared_items, locate_deps
+from assetloom.loading.dep_locations import declared_items
 from assetloom.loading.envelope import DefsDocument
 from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.registry import ComponentRegistry
@@ -224,8 +224,7 @@ def _with_attributes(document: YamlDocument, attributes: Any) -> YamlDocument:
 
 
 def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitions:
-    """Point every asset at the YAML item that declared it (matched by name or key), and
-    each of its dependencies at the string that wrote it."""
+    """Point every asset at the YAML item that declared it (matched by name or key)."""
     items = declared_items(document)
     fallback = document.positions.location(("type",))
     for assets_def in defs.assets:
@@ -233,6 +232,5 @@ def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitio
         item = items.get(key.to_user_string()) or items.get(key.name)
         location = document.positions.location(item.name_path) if item else fallback
         assets_def.set_source_location(location)
-    locate_deps(defs, document, items)
     return defs
 
