@@ -12,6 +12,7 @@ from assetloom.errors import LoomError, SourceLocation
 
 DEFS_DIR = "defs"
 SCHEMAS_DIR = "schemas"
+SOURCE_DIR = "src"
 STORAGE_DIR = ".loom"
 
 
@@ -55,6 +56,13 @@ class Project:
     @property
     def defs_root(self) -> Path:
         return self.root / str(self.settings.get("defs_dir", DEFS_DIR))
+
+    @property
+    def import_roots(self) -> tuple[Path, ...]:
+        """Where the project's modules import from: ``src/`` (when there is one) before the
+        root, so a module under ``src/`` is named from there."""
+        source = self.root / SOURCE_DIR
+        return (source, self.root) if source.is_dir() else (self.root,)
 
     @property
     def schemas_dir(self) -> Path:

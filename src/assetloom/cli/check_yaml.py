@@ -27,7 +27,7 @@ from assetloom.project import Project
 @project_option
 def check_yaml_command(paths: tuple[Path, ...], output_format: str) -> None:
     """Validate every defs.yaml (every --- document) under defs/, or under PATHS."""
-    absolute = [p.resolve() for p in paths]  # before current_project() changes directory
+    absolute = [p.resolve() for p in paths]  # relative to the working directory
     project = current_project()
     files, found = walk_defs(project, absolute)
     reports = check_files(project, files)

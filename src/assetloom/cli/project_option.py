@@ -3,7 +3,6 @@ the nearest folder with ``defs/``."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,12 +38,11 @@ def project_option(command: F) -> F:
 
 
 def current_project() -> Project:
-    """The project named on the command line, made the working directory so that relative
-    paths in messages and in the project's own settings mean the same thing."""
+    """The project named on the command line (paths in messages and settings are relative
+    to its root, whatever the working directory)."""
     ctx = click.get_current_context()
     project_dir: Path | None = ctx.meta.get(_META_KEY)
     project = Project.at(project_dir) if project_dir is not None else Project.find()
-    os.chdir(project.root)
     ctx.meta[_ROOT_KEY] = project.root
     return project
 

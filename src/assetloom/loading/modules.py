@@ -20,7 +20,7 @@ from assetloom.components.component import (
 )
 from assetloom.defs import Definitions
 from assetloom.errors import ComponentLoadError, DefsDocumentError, SourceLocation
-from assetloom.loading.registry import import_file
+from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.user_code import (
     describe_failure,
     interrupts_noted,
@@ -29,15 +29,14 @@ from assetloom.loading.user_code import (
 )
 
 
-def import_defs_module(file: Path, project_root: Path) -> ModuleType:
-    """Import ``file`` under its dotted path from the project root (``defs.sales.assets``),
-    so that its objects pickle and re-import in worker processes."""
-    relative = file.relative_to(project_root).with_suffix("")
-    name = ".".join(part for part in relative.parts if part != "__init__")
-    display = file.relative_to(project_root).as_posix()
+def import_defs_module(file: Path, importer: ProjectImporter) -> ModuleType:
+    """Import ``file`` under its dotted path from the project's import root
+    (``defs.sales.assets``), so that its objects pickle and re-import in worker processes."""
+    name = importer.module_name_for(file)
+    display = importer.project.relative(file)
     with interrupts_noted():
         try:
-            return import_file(name, file)
+            return importer.import_file(name, file)
         except BaseException as error:
             if not raised_by_user_code(error):
                 raise

@@ -8,12 +8,8 @@ registered through the ``assetloom.components`` entry-point group or the project
 
 from __future__ import annotations
 
-import importlib
-import importlib.machinery
-import importlib.util
 import inspect
-import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -24,6 +20,7 @@ from assetloom.errors import (
     UnknownComponentTypeError,
     did_you_mean,
 )
+from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.user_code import (
     describe_failure,
     interrupts_noted,
@@ -39,14 +36,11 @@ BUILTIN_MODULE = "assetloom.components.builtin"
 class ComponentRegistry:
     """Finds component classes for one project, caching modules and short names."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, importer: ProjectImporter | None = None) -> None:
         self.project = project
+        self.importer = importer or ProjectImporter(project)
         self._modules: dict[str, ModuleType] = {}
         self._short_names: dict[str, type[Component]] | None = None
-        _make_importable(
-            project.root,
-            [project.defs_root.name, *(m.partition(".")[0] for m in project.registry_modules)],
-        )
 
     # --- public -------------------------------------------------------------------------
 
@@ -146,8 +140,7 @@ class ComponentRegistry:
             return cached
         with interrupts_noted():
             try:
-                _bind_top_package(module_name.partition(".")[0], self.project.root)
-                module = importlib.import_module(module_name)
+                module = self.importer.import_module(module_name)
             except ModuleNotFoundError as error:
                 if error.name and module_name.startswith(error.name):
                     return None
@@ -157,7 +150,6 @@ class ComponentRegistry:
                     raise
                 raise self._import_error(type_name, module_name, error, location) from error
         self._modules[module_name] = module
-        _remember_package(module, self.project.root)
         return module
 
     def import_module(
@@ -186,10 +178,10 @@ class ComponentRegistry:
             )
         if not file.is_file():
             return None
-        qualified = _module_name_for(file, self.project.root)
+        qualified = self.importer.module_name_for(file)
         with interrupts_noted():
             try:
-                module = import_file(qualified, file)
+                module = self.importer.import_file(qualified, file)
             except BaseException as error:
                 if not raised_by_user_code(error):
                     raise
@@ -229,132 +221,8 @@ class ComponentRegistry:
         )
 
 
-def import_file(name: str, file: Path) -> ModuleType:
-    """Import ``file`` as module ``name`` (once: a module already imported from that file is
-    reused); a module that raises is not left half-imported in sys.modules."""
-    existing = sys.modules.get(name)
-    if existing is not None and getattr(existing, "__file__", None) == str(file):
-        return existing
-    spec = importlib.util.spec_from_file_location(name, file)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
-
-
 def _relative_file(base_dir: Path, module_name: str) -> Path:
     return base_dir.joinpath(*module_name.split(".")).with_suffix(".py")
-
-
-# Project roots this process has made importable, and the top-level package names project
-# code was imported under: loading another project (tests load many) takes the previous root
-# off sys.path and forgets those packages' modules, so names never resolve across projects.
-_PROJECT_ROOTS: list[str] = []
-_PROJECT_PACKAGES: set[str] = {"components", "defs"}
-
-
-def _make_importable(root: Path, packages: Iterable[str] = ()) -> None:
-    """Put ``root`` first on sys.path, take earlier projects' roots off it, and forget
-    modules of project packages that do not come from ``root``."""
-    _PROJECT_PACKAGES.update(packages)
-    # Packages this root provides shadow same-named ones imported from elsewhere, however
-    # those got imported (a test runner's working directory on sys.path, say).
-    _PROJECT_PACKAGES.update(
-        entry.name
-        for entry in root.iterdir()
-        if (entry.is_dir()
-        and entry.name.isidentifier()
-        and entry.name != "assetloom"
-        and (entry / "__init__.py").is_file()) or entry.name in ("components", "defs")
-    )
-    text = str(root)
-    for entry in (text, *_PROJECT_ROOTS):
-        while entry in sys.path:
-            sys.path.remove(entry)
-    sys.path.insert(0, text)
-    if text not in _PROJECT_ROOTS:
-        _PROJECT_ROOTS.append(text)
-    inside = text + "/"
-    for name, module in list(sys.modules.items()):
-        if name.partition(".")[0] not in _PROJECT_PACKAGES:
-            continue
-        files = [str(p) for p in getattr(module, "__path__", None) or ()]
-        origin = getattr(module, "__file__", None)
-        if origin:
-            files.append(origin)
-        if not any(f.startswith(inside) for f in files):
-            del sys.modules[name]
-    # inspect.getmodule caches each module's file by name and raises TypeError when a regular
-    # package of that name comes back as a namespace package (pydantic's attribute docstrings
-    # call it while a Model class is created): forget what it cached for modules now gone.
-    cache = getattr(inspect, "_filesbymodname", None)
-    if isinstance(cache, dict):
-        for name in [n for n in cache if n not in sys.modules]:
-            del cache[name]
-    importlib.invalidate_caches()
-    for top in sorted(_PROJECT_PACKAGES):
-        # Bound now, so that user code under defs/ importing `components.x` finds the
-        # project's own; a failure here is reported, located, when the module is used.
-        try:
-            _bind_top_package(top, root)
-        except BaseException as error:
-            if not raised_by_user_code(error):
-                raise
-
-
-def _bind_top_package(top: str, root: Path) -> None:
-    """Make ``top`` the project's own package when the root has one of that name.
-
-    Python prefers a regular package anywhere on sys.path to a namespace package (a folder
-    without ``__init__.py``) that comes first, so a project's plain ``components/`` folder
-    would lose to any ``components`` package elsewhere; we bind it from the root explicitly.
-    """
-    current = sys.modules.get(top)
-    if current is not None and _comes_from(current, root):
-        return
-    if not ((root / top).is_dir() or (root / f"{top}.py").is_file()):
-        return
-    spec = importlib.machinery.PathFinder.find_spec(top, [str(root)])
-    if spec is None:
-        return
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[top] = module
-    try:
-        if spec.loader is not None:
-            spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[top]
-        raise
-
-
-def _comes_from(module: ModuleType, root: Path) -> bool:
-    inside = f"{root}/"
-    files = [str(p) for p in getattr(module, "__path__", None) or ()]
-    files.append(getattr(module, "__file__", None) or "")
-    return any(f.startswith(inside) for f in files)
-
-
-def _remember_package(module: ModuleType, root: Path) -> None:
-    """Note the top-level name of a module imported from the project root itself (not from
-    another sys.path entry below it, such as the ``src/`` of an editable install)."""
-    top = module.__name__.partition(".")[0]
-    file = getattr(module, "__file__", None) or ""
-    if file.startswith((f"{root}/{top}/", f"{root}/{top}.py")):
-        _PROJECT_PACKAGES.add(top)
-
-
-def _module_name_for(file: Path, root: Path) -> str:
-    try:
-        parts = file.resolve().relative_to(root).with_suffix("").parts
-    except ValueError:
-        parts = ("_assetloom_external", *file.with_suffix("").parts[-2:])
-    return ".".join(parts)
 
 
 def _components_in(module: ModuleType) -> dict[str, type[Component]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
 from assetloom.errors import LoomError, SourceLocation
+from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.pipeline import check_document
 from assetloom.loading.registry import ComponentRegistry
 from assetloom.loading.tree import max_file_size
@@ -44,7 +45,8 @@ class LoadSession:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.registry = ComponentRegistry(project)
+        self.importer = ProjectImporter(project)
+        self.registry = ComponentRegistry(project, self.importer)
         enabled = os.environ.get(DISABLE_VARIABLE, "") in ("", "0")
         self.templates = TemplateEnvironment.for_settings(project.settings)
         self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
@@ -59,7 +61,8 @@ class LoadSession:
         """Every problem of every document of ``files``, found by the loader's own stages up
         to attribute validation: no template rendered, no ``build_defs`` run, no module
         under ``defs/`` imported (a ``.module.Class`` type beside the file excepted)."""
-        reports = [self._check_file(file) for file in files]
+        with self.importer.active():
+            reports = [self._check_file(file) for file in files]
         self.parse_cache.save()
         return reports
 
@@ -68,7 +71,15 @@ class LoadSession:
         holding every problem found."""
         from assetloom.loading.walk import DefsLoader
 
-        return DefsLoader(self).load()
+        with self.importer.active():
+            return DefsLoader(self).load()
+
+    def reload(self) -> Definitions:
+        """Load again, seeing every edit since the last load: ``defs.yaml`` files are read
+        again and the project's Python modules are imported afresh."""
+        self.importer.forget()
+        self.registry = ComponentRegistry(self.project, self.importer)
+        return self.load()
 
     def _check_file(self, file: Path) -> FileReport:
         display = self.project.relative(file)

@@ -133,7 +133,7 @@ class DefsLoader:
         return out
 
     def _module(self, file: Path, context: ComponentLoadContext) -> Definitions:
-        module = import_defs_module(file, self.project.root)
+        module = import_defs_module(file, self.registry.importer)
         return definitions_in_module(module, context)
 
     def _components_of(self, file: Path, context: ComponentLoadContext) -> list[LoadedComponent]:
@@ -161,7 +161,7 @@ class DefsLoader:
         return [defs] if defs is not None else []
 
     def _component_module(self, file: Path, context: ComponentLoadContext) -> list[Definitions]:
-        module = self._attempt(lambda: import_defs_module(file, self.project.root))
+        module = self._attempt(lambda: import_defs_module(file, self.registry.importer))
         if module is None:
             return []
         instances = self._attempt(lambda: component_instances(module, context)) or []

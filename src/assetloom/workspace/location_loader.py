@@ -51,20 +51,22 @@ def declared_external_keys(kind: LocationKind, root: Path) -> tuple[str, ...]:
 
 
 def _import_file(file: Path, root: Path) -> ModuleType:
+    from assetloom.loading.importer import ProjectImporter
     from assetloom.loading.modules import import_defs_module
+    from assetloom.project import Project
 
     if not file.is_file():
         raise LoadErrors([ComponentLoadError(f"no such file: {file}")])
     base = root if file.is_relative_to(root) else file.parent
     _importable(base)
     try:
-        return import_defs_module(file, base)
+        return import_defs_module(file, ProjectImporter(Project.at(base)))
     except ComponentLoadError as error:
         raise LoadErrors([error]) from None
 
 
 def _import_module(name: str, root: Path) -> ModuleType:
-    from assetloom.loading.registry import user_frame
+    from assetloom.loading.user_code import user_frame
 
     _importable(root)
     try:

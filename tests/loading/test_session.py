@@ -1,0 +1,91 @@
+"""LoadSession: one project's load, scoped to it, repeatable after edits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import assetloom as dg
+from assetloom.loading.session import LoadSession
+from assetloom.project import Project
+from tests.projects import WriteProject, write_files
+
+COMPONENT = '''
+import assetloom as dg
+
+
+class Tables(dg.Component, dg.Model, dg.Resolvable):
+    names: list[str]
+
+    def build_defs(self, context: dg.ComponentLoadContext) -> dg.Definitions:
+        return dg.Definitions(
+            assets=[dg.AssetSpec(n, group_name="{group}") for n in self.names]
+        )
+'''
+TABLES = "type: components.tables.Tables\nattributes: {names: [a, b]}\n"
+PLAIN_ASSET = '''
+import assetloom as dg
+
+
+@dg.asset(group_name="{group}")
+def downstream() -> None: ...
+'''
+
+
+def _project(root: Path, group: str) -> Path:
+    return write_files(
+        root,
+        {
+            "components/tables.py": COMPONENT.replace("{group}", group),
+            "defs/tables/defs.yaml": TABLES,
+            "defs/more.py": PLAIN_ASSET.replace("{group}", group),
+        },
+    )
+
+
+def _groups(defs: dg.Definitions) -> dict[str, str]:
+    graph = defs.resolve_asset_graph()
+    return {
+        key.to_user_string(): graph.spec(key).group_name for key in sorted(graph.all_keys)
+    }
+
+
+def test_two_projects_with_the_same_module_names_each_get_their_own(tmp_path: Path) -> None:
+    first = LoadSession(Project.at(_project(tmp_path / "first", "one")))
+    second = LoadSession(Project.at(_project(tmp_path / "second", "two")))
+    assert set(_groups(first.load()).values()) == {"one"}
+    assert set(_groups(second.load()).values()) == {"two"}
+    assert set(_groups(first.reload()).values()) == {"one"}
+
+
+def test_a_load_leaves_sys_path_as_it_was(project: WriteProject) -> None:
+    root = _project(project({}), "g")
+    before = list(sys.path)
+    LoadSession(Project.at(root)).load()
+    assert sys.path == before
+
+
+def test_reload_sees_edits_to_yaml_component_and_defs_modules(project: WriteProject) -> None:
+    root = _project(project({}), "old")
+    session = LoadSession(Project.at(root))
+    assert _groups(session.load()) == {"a": "old", "b": "old", "downstream": "old"}
+
+    (root / "defs/tables/defs.yaml").write_text(TABLES.replace("a, b", "a, b, c"))
+    assert set(_groups(session.reload())) == {"a", "b", "c", "downstream"}
+
+    (root / "components/tables.py").write_text(COMPONENT.replace("{group}", "new"))
+    (root / "defs/more.py").write_text(PLAIN_ASSET.replace("{group}", "newer"))
+    assert _groups(session.reload()) == {"a": "new", "b": "new", "c": "new", "downstream": "newer"}
+
+
+def test_check_documents_judges_without_building(project: WriteProject) -> None:
+    root = _project(project({}), "g")
+    (root / "defs/tables/defs.yaml").write_text(TABLES.replace("[a, b]", "a"))
+    session = LoadSession(Project.at(root))
+    [report] = session.check_documents([root / "defs/tables/defs.yaml"])
+    assert [str(p) for p in report.problems] == [
+        'defs/tables/defs.yaml:2:21: attributes.names: expected a list, got "a" (a string)'
+    ]
+    defs_folder = str(root / "defs")
+    imported = (getattr(m, "__file__", None) or "" for m in list(sys.modules.values()))
+    assert not any(file.startswith(defs_folder) for file in imported)
