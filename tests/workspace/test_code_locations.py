@@ -112,10 +112,10 @@ def workspace(tmp_path: Path, venvs: dict[str, Path]) -> Path:
     return tmp_path
 
 
-def loom(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def loom(folder: Path, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(LOOM), "-w", "workspace.yaml", *args],
-        cwd=folder,
+        [str(LOOM), "-w", str(folder / "workspace.yaml"), *args],
+        cwd=cwd or folder,
         capture_output=True,
         text=True,
         timeout=120,
@@ -184,7 +184,7 @@ def test_a_selection_by_code_location(workspace: Path) -> None:
 def test_a_key_in_two_locations_is_reported_naming_both(workspace: Path) -> None:
     write_files(workspace, {"location_2/defs/copy.py": CODE_LOCATION_1.format(data="/nowhere")})
     for command in (["check", "defs"], ["materialize"]):
-        done = loom(workspace, *command)
+        done = loom(workspace, *command, cwd=Path("/"))  # paths stay relative to the workspace
         assert done.returncode == 1
         assert (
             "location_2/defs/copy.py:6:1: error[LOOM202]: asset `code_location_1_asset` is "
@@ -348,6 +348,11 @@ def test_staleness_flows_across_locations(workspace: Path) -> None:
     assert rows["code_location_2_asset"]["stale_reasons"] == [
         "upstream `code_location_1_asset` materialized after it"
     ]
+    caught_up = loom(workspace, "materialize", "--stale")
+    assert caught_up.returncode == 0, caught_up.stderr
+    assert "1 materialized, 0 failed, 0 skipped" in caught_up.stdout
+    nothing = loom(workspace, "materialize", "--stale")
+    assert nothing.stdout.strip() == "nothing to run: no asset is stale"
 
 
 def test_a_location_process_killed_mid_run_fails_only_its_open_steps(workspace: Path) -> None:

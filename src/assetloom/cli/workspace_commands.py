@@ -10,7 +10,6 @@ stops the command: nothing can be listed or run correctly from such a graph.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -30,10 +29,9 @@ from assetloom.workspace.workspace import Workspace
 
 
 def open_workspace(file: Path) -> Workspace:
-    """The workspace of ``file``, loaded; its folder becomes the working directory, so the
-    paths in messages (``location_1/defs/assets.py:5:1``) are relative to it. A broken
-    workspace file raises its located errors."""
-    os.chdir(file.parent)
+    """The workspace of ``file``, loaded. Paths in its messages are relative to the
+    workspace's folder (``location_1/defs/assets.py:5:1``), wherever the command runs; a
+    broken workspace file raises its located errors."""
     return Workspace.open(file)
 
 
@@ -146,23 +144,42 @@ def recorded(workspace: Workspace, observer: EventObserver) -> Iterator[EventObs
         yield fan_out(writer, observer)
 
 
-def materialize_workspace(file: Path, selection: str | None, observer: EventObserver) -> None:
-    from assetloom.graph.selection import select
+def materialize_workspace(
+    file: Path,
+    selection: str | None,
+    observer: EventObserver,
+    *,
+    stale: bool = False,
+    from_failure: str | None = None,
+) -> None:
+    """One run over every location; ``--stale`` and ``--from-failure`` narrow it with what
+    the workspace's run storage remembers, as for a project."""
+    from assetloom.cli.rerun import asked_for, failed_keys, stale_keys
+    from assetloom.graph.selection import select_executable
     from assetloom.workspace.run import FAILURE, SKIPPED, SUCCESS, run_workspace
 
+    if stale and from_failure:
+        raise click.UsageError("--stale and --from-failure cannot be combined")
     with open_workspace(file) as workspace:
         failed = report_failed_locations(workspace)
         graph = workspace.graph()
-        keys = graph.executable_keys
-        if selection is not None:
-            keys = select(graph, selection) & keys
+        keys = graph.executable_keys if selection is None else select_executable(graph, selection)
+        storage_project = workspace_storage_project(file)
+        if stale:
+            keys &= stale_keys(storage_project, graph.asset_graph)
+        if from_failure is not None:
+            keys &= failed_keys(storage_project, graph.asset_graph, from_failure)
+        if not keys:
+            click.echo("nothing to run: " + ("no asset is stale" if stale else "no step failed"))
+            sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
+        asked = asked_for(selection, stale=stale, from_failure=from_failure)
         with recorded(workspace, observer) as record:
-            result = run_workspace(workspace, keys, observer=record, selection=selection)
+            result = run_workspace(workspace, keys, observer=record, selection=asked)
     for failure in result.failures:
         where = f"{failure.source}: " if failure.source is not None else ""
         click.echo(f"\n{where}{failure.summary}\n{failure.traceback}", err=True)
     if result.errors:
-        print_diagnostics([d for e in result.errors for d in e.diagnostics()], Path.cwd())
+        print_diagnostics([d for e in result.errors for d in e.diagnostics()], file.parent)
     click.echo(
         f"run {result.run_id}: {len(result.keys_with(SUCCESS))} materialized, "
         f"{len(result.keys_with(FAILURE))} failed, {len(result.keys_with(SKIPPED))} skipped"

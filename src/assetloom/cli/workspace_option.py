@@ -4,7 +4,6 @@ current folder or above, unless a project is nearer (see ``find_workspace_file``
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,5 +64,4 @@ def current_storage_project() -> Project:
     workspace_file = current_workspace_file()
     if workspace_file is None:
         return current_project()
-    os.chdir(workspace_file.parent)
     return workspace_storage_project(workspace_file)

@@ -114,7 +114,7 @@ class WorkspaceConfig:
 def read_workspace(file: Path) -> WorkspaceConfig:
     """Parse and validate ``file``; every problem is raised at once as located errors."""
     file = file.resolve()
-    display = _display(file)
+    display = file.name  # every path of a workspace is relative to its folder
     try:
         documents = read_yaml_documents(file, display)
     except OSError as error:
@@ -142,14 +142,6 @@ def read_workspace(file: Path) -> WorkspaceConfig:
     ]
     _check_unique_names(locations)
     return WorkspaceConfig(file, tuple(locations))
-
-
-def _display(file: Path) -> str:
-    """The file as the user would type it from here: relative when below the current folder."""
-    try:
-        return file.relative_to(Path.cwd()).as_posix()
-    except ValueError:
-        return file.as_posix()
 
 
 def _location(
