@@ -96,6 +96,9 @@ class DefsTree:
         self.warnings: list[Diagnostic] = []
         self._root = Path(os.path.realpath(project.root))
         self._visited: set[Path] = set()
+        # The real path of each folder listed: its parent's, plus its name, unless a symlink
+        # led there (only the root and symlinks cost a realpath).
+        self._real: dict[Path, Path] = {}
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -104,8 +107,9 @@ class DefsTree:
 
     def folder(self, path: Path) -> Folder | None:
         """The entries of ``path`` the loader reads; None when it cannot be listed or was
-        walked already (reached again through a symlink)."""
-        real = Path(os.path.realpath(path))
+        walked already (reached again through a symlink). Most entries cost no system call:
+        the listing itself says whether each is a folder, a file or a symlink."""
+        real = self._real.pop(path, None) or Path(os.path.realpath(path))
         if real in self._visited:
             return None
         self._visited.add(real)
@@ -118,22 +122,33 @@ class DefsTree:
         modules: list[Path] = []
         folders: list[Path] = []
         for entry in entries:
-            if entry.name.startswith(".") or entry.name in SKIPPED:
+            name = entry.name
+            if name.startswith(".") or name in SKIPPED:
                 continue
-            kind = self._kind(Path(entry.path))
-            if kind == "folder":
-                self._lookalike(Path(entry.path), is_folder=True)
-                folders.append(Path(entry.path))
-            elif kind == "file":
-                file = Path(entry.path)
-                if entry.name == DEFS_FILE:
+            file = Path(entry.path)
+            if entry.is_symlink():
+                target = self._may_follow(file)
+                if target is None:
+                    continue
+                if target.is_dir():
+                    self._real[file] = target
+                    folders.append(file)
+                    self._lookalike(file, is_folder=True)
+                    continue
+            elif entry.is_dir(follow_symlinks=False):
+                self._real[file] = real / name
+                folders.append(file)
+                self._lookalike(file, is_folder=True)
+                continue
+            if not _is_loaded_name(name):
+                self._lookalike(file, is_folder=False)
+            elif self._readable(file, entry):
+                if name == DEFS_FILE:
                     defs_file = file
-                elif entry.name == COMPONENT_MODULE:
+                elif name == COMPONENT_MODULE:
                     component_module = file
-                elif entry.name.endswith(".py"):
-                    modules.append(file)
                 else:
-                    self._lookalike(file, is_folder=False)
+                    modules.append(file)
         return Folder(path, defs_file, component_module, tuple(modules), tuple(folders))
 
     def defs_files(self, paths: Iterable[Path] = ()) -> list[Path]:
@@ -157,39 +172,30 @@ class DefsTree:
                 yield folder.defs_file
             pending.extend(reversed(folder.folders))
 
-    def _kind(self, path: Path) -> str | None:
-        """``folder``, ``file``, or None for what the loader does not read; reports the
-        reason when a name the loader reads cannot be read safely."""
+    def _readable(self, path: Path, entry: os.DirEntry[str]) -> bool:
+        """Whether a file the loader reads is safe to read; if not, the error says why."""
         try:
-            link = os.lstat(path)
-            status = os.stat(path) if stat.S_ISLNK(link.st_mode) else link
+            status = entry.stat()  # through a symlink: what it leads to
         except OSError as error:
-            if _is_loaded_name(path.name):
-                self._error(path, f"cannot read the file: {_reason(error)}")
-            return None
-        if stat.S_ISLNK(link.st_mode) and not self._may_follow(path):
-            return None
-        if stat.S_ISDIR(status.st_mode):
-            return "folder"
-        if not _is_loaded_name(path.name):
-            return "file" if stat.S_ISREG(status.st_mode) else None
+            self._error(path, f"cannot read the file: {_reason(error)}")
+            return False
         if not stat.S_ISREG(status.st_mode):
             self._error(path, f"not a regular file ({_describe(status.st_mode)}); not read")
-            return None
-        if status.st_size > self.max_size:
+        elif status.st_size > self.max_size:
             self._error(path, _too_large(status.st_size, self.max_size))
-            return None
-        if not os.access(path, os.R_OK):
+        elif path.suffix == ".py" and not os.access(path, os.R_OK):
             self._error(path, "cannot read the file: permission denied")
-            return None
-        return "file"
+        else:
+            return True  # (a defs.yaml that cannot be read says so itself when read)
+        return False
 
-    def _may_follow(self, link: Path) -> bool:
+    def _may_follow(self, link: Path) -> Path | None:
+        """The real path ``link`` leads to, if the walk may follow it."""
         target = Path(os.path.realpath(link))
         if self._root.is_relative_to(target):  # `/`, or another folder holding the project
             where, hint = "a folder holding the project (a loop)", None
         elif self.follow_external or target.is_relative_to(self._root):
-            return True
+            return target
         else:
             where = "outside the project"
             hint = "set `follow_external_symlinks = true` under [tool.assetloom] to follow it"
@@ -202,7 +208,7 @@ class DefsTree:
                 hint=hint,
             )
         )
-        return False
+        return None
 
     def _lookalike(self, path: Path, *, is_folder: bool) -> None:
         name = _SPACES.sub("", path.name).casefold()
