@@ -45,12 +45,13 @@ _MAX_CACHE_SIZE: Final = 1 << 30
 # A record: the length of its key, the length of its payload, the digest of both; then both.
 _RECORD_HEAD: Final = struct.Struct(f"<II{_DIGEST_SIZE}s")
 
-Record = tuple[bytes, bytes, bytes]
+Record = tuple[bytes, bytes | memoryview, bytes]
 """(key: the file's absolute path, payload, digest of key and payload), as read from disk.
 
-The payload (display path, digest of the file's bytes, the documents marshalled) stays bytes
-until asked for, so reading the cache file costs a few MiB of bytes objects, not the values and
-positions of every file in the project; only the records used are verified and decoded."""
+The payload (the display path, a digest of the file's bytes, the documents, marshalled) stays
+a view of the file's bytes until asked for, so reading the cache costs its size in bytes, not
+the values and positions of every file in the project; only the records used are verified and
+decoded."""
 
 
 class ParseCache:
@@ -75,7 +76,7 @@ class ParseCache:
             stored_display, data_digest, documents = marshal.loads(record[1])
             if stored_display != display_path or data_digest != _digest(data):
                 return None
-            result = [_document(display_path, packed) for packed in marshal.loads(documents)]
+            result = [_document(display_path, packed) for packed in documents]
         except (ValueError, TypeError, EOFError):  # a verified record of some other shape
             return None
         self._used[key] = record
@@ -84,12 +85,12 @@ class ParseCache:
     def put(self, file: Path, display_path: str, data: bytes, docs: list[YamlDocument]) -> None:
         if self.file is None:
             return
+        documents = tuple(_packed(document) for document in docs)
         try:  # only plain data goes in; anything else is not cached
-            documents = marshal.dumps(tuple(_packed(document) for document in docs))
+            payload = marshal.dumps((display_path, _digest(data), documents))
         except ValueError:
             return
         key = os.fsencode(file)
-        payload = marshal.dumps((display_path, _digest(data), documents))
         self._used[key] = (key, payload, self._sign(key, payload))
         self._dirty = True
 
@@ -117,7 +118,7 @@ class ParseCache:
         key, payload, digest = record
         return self._sign(key, payload) == digest
 
-    def _sign(self, key: bytes, payload: bytes) -> bytes:
+    def _sign(self, key: bytes, payload: bytes | memoryview) -> bytes:
         signer = hashlib.blake2b(len(key).to_bytes(4, "little"), digest_size=_DIGEST_SIZE)
         signer.update(self._salt)
         signer.update(key)
@@ -164,7 +165,7 @@ def _decode(salt: bytes, blob: bytes) -> dict[bytes, Record]:
         if end > len(blob):
             break
         key = bytes(view[start + head : key_end])
-        records[key] = (key, bytes(view[key_end:end]), digest)
+        records[key] = (key, view[key_end:end], digest)
         start = end
     return records
 
