@@ -17,8 +17,12 @@ from assetloom.errors import (
 from assetloom.graph.asset_graph import AssetGraph
 
 # A typo changes a few characters; `transactions` vs `risky_transactions` is a different name.
-MAX_LENGTH_DIFFERENCE = 3
+# Only names within MAX_LENGTH_DIFFERENCE are compared at all, which keeps the lint cheap on
+# every load (difflib over 10,000 names costs ~9 ms per undefined key).
+MAX_LENGTH_DIFFERENCE = 2
 SIMILARITY_CUTOFF = 0.85
+# Enough matches that one is left after dropping the depending asset's own keys.
+MATCHES = 5
 UNUSED_EXTERNAL = "LOOM901"
 assert UNUSED_EXTERNAL in WARNING_CODES
 
@@ -51,15 +55,26 @@ def dependency_typos(
     ``AssetSpec``) are intended. Each error sits at the dependency itself when ``locate``
     finds it, else at the depending asset; never suggests the depending asset's own key."""
     allowed = {AssetKey.from_user_string(k) for k in declared_external}
+    suspects = [
+        key
+        for key in sorted(graph.external_keys - allowed)
+        if graph.assets_def(key) is None  # one declared with an AssetSpec is intended
+    ]
+    if not suspects:
+        return []
     defined = {k.to_user_string(): k for k in graph.executable_keys}
+    by_length: dict[int, list[str]] = {}
+    for name in defined:
+        by_length.setdefault(len(name), []).append(name)
     errors: list[DependencyTypoError] = []
-    for external in sorted(graph.external_keys - allowed):
-        if graph.assets_def(external) is not None:
-            continue  # declared with an AssetSpec: intended
+    for external in suspects:
         text = external.to_user_string()
-        for child in sorted(graph.children(external)):
+        lengths = range(len(text) - MAX_LENGTH_DIFFERENCE, len(text) + MAX_LENGTH_DIFFERENCE + 1)
+        candidates = [name for length in lengths for name in by_length.get(length, ())]
+        matches = difflib.get_close_matches(text, candidates, n=MATCHES, cutoff=SIMILARITY_CUTOFF)
+        for child in sorted(graph.children(external)) if matches else ():
             own = {k.to_user_string() for k in _sibling_keys(graph, child)}
-            close = _close_matches(text, [name for name in defined if name not in own])
+            close = [name for name in matches if name not in own]
             if not close:
                 continue
             where = graph.location(child)
@@ -90,14 +105,6 @@ def unused_external_declarations(
             SourceLocation("pyproject.toml"),
         )
         for name in unused
-    ]
-
-
-def _close_matches(text: str, candidates: list[str]) -> list[str]:
-    return [
-        match
-        for match in difflib.get_close_matches(text, candidates, n=3, cutoff=SIMILARITY_CUTOFF)
-        if abs(len(match) - len(text)) <= MAX_LENGTH_DIFFERENCE
     ]
 
 
