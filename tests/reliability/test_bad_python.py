@@ -62,6 +62,13 @@ class Exits(dg.Component, dg.Model, dg.Resolvable):
 class Interrupts(dg.Component, dg.Model, dg.Resolvable):
     def build_defs(self, context):
         raise KeyboardInterrupt
+
+
+class Named(dg.Component, dg.Model, dg.Resolvable):
+    name: str
+
+    def build_defs(self, context):
+        return dg.Definitions()
 """
 
 FILES = {
@@ -76,6 +83,13 @@ FILES = {
     "defs/at_import/defs.yaml": "type: components.exits_at_import.Thing\n",
     "defs/mods/exits.py": "import sys\nsys.exit(0)\n",
     "defs/mods/interrupts.py": "raise KeyboardInterrupt\n",
+    "defs/tv/defs.yaml": (
+        "type: components.bad.Named\n"
+        "template_vars_module: .vars\n"
+        'attributes: {name: "{{ name }}"}\n'
+    ),
+    "defs/tv/vars.py": "import sys\nimport assetloom as dg\n\n@dg.template_var\ndef name():\n"
+    "    sys.exit(0)\n",
 }
 
 SEEN_WITHOUT_RUNNING_BUILD_DEFS = [
@@ -98,6 +112,8 @@ SEEN_BY_A_LOAD = [
     "defs/mods/interrupts.py:1:1: error[LOOM106]: importing this module raised KeyboardInterrupt",
     "defs/postinit/defs.yaml:2:13: error[LOOM106]: building `PostInit` from its attributes "
     "raised RuntimeError: post_init broke (at components/bad.py:33)",
+    "defs/tv/defs.yaml:2:23: error[LOOM106]: template var `defs.tv.vars.name` raised "
+    "SystemExit (sys.exit(0) was called)",
 ]
 
 

@@ -23,6 +23,7 @@ from assetloom.components.component import (
 )
 from assetloom.errors import ComponentLoadError, SourceLocation, TemplateError
 from assetloom.loading.registry import ComponentRegistry
+from assetloom.loading.user_code import describe_failure, interrupts_noted, raised_by_user_code
 from assetloom.templating.environment import TemplateScope, env_accessor
 from assetloom.templating.scope import TemplateFunction, template_value
 
@@ -99,14 +100,17 @@ def _evaluate(
     fn: Any, context: ComponentLoadContext, location: SourceLocation, name: str, qualname: str
 ) -> Any:
     """The value templates see as ``name``: the var's plain value, or a TemplateFunction."""
-    try:
-        if len(inspect.signature(fn).parameters) > 1:
-            return TemplateFunction(name, fn)  # a template function (a UDF) taking arguments
-        value = call_with_optional_context(fn, context)
-    except Exception as error:
-        raise ComponentLoadError(
-            f"template var `{qualname}` raised {type(error).__name__}: {error}", location=location
-        ) from error
+    with interrupts_noted():
+        try:
+            if len(inspect.signature(fn).parameters) > 1:
+                return TemplateFunction(name, fn)  # a template function (a UDF) taking arguments
+            value = call_with_optional_context(fn, context)
+        except BaseException as error:  # sys.exit() too: see loading/user_code.py
+            if not raised_by_user_code(error):
+                raise
+            raise ComponentLoadError(
+                f"template var `{qualname}` raised {describe_failure(error)}", location=location
+            ) from error
     try:
         return template_value(name, value)
     except TemplateError as error:
