@@ -13,7 +13,8 @@ from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.loading import load_and_check
 from assetloom.cli.project_option import current_project, project_option
 from assetloom.cli.workspace_option import current_workspace_file
-from assetloom.errors import Severity
+from assetloom.defs import Definitions
+from assetloom.errors import Diagnostic, Severity
 
 
 @click.command("defs")
@@ -36,11 +37,10 @@ def check_defs_command(strict: bool, output_format: str) -> None:
     diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
     reported = {d.location.path for d in diagnostics if d.location}
     checked = load_and_check(project)
+    found = [*checked.diagnostics, *_missing_resources(checked.definitions)]
     # A file the schema check flagged would be reported again by the loader, less precisely;
     # errors of other files (Python modules, build_defs, templates) still need reporting.
-    diagnostics += [
-        d for d in checked.diagnostics if not d.location or d.location.path not in reported
-    ]
+    diagnostics += [d for d in found if not d.location or d.location.path not in reported]
     print_diagnostics(diagnostics, project.root, output_format)
     failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
     if output_format == "text":
@@ -52,3 +52,13 @@ def check_defs_command(strict: bool, output_format: str) -> None:
             click.echo(f"all definitions loaded: {count_assets(graph)}{warnings}")
     if failed:
         sys.exit(ExitCode.INVALID)
+
+
+def _missing_resources(defs: Definitions | None) -> list[Diagnostic]:
+    """Resources an asset needs and nobody provides. Checked here, not on every load:
+    ``materialize`` checks the resources of what it runs."""
+    if defs is None:
+        return []
+    from assetloom.execution.plan import missing_resources
+
+    return [error.to_diagnostic() for error in missing_resources(defs)]

@@ -29,9 +29,8 @@ class CheckedLoad:
 
 
 def load_and_check(project: Project) -> CheckedLoad:
-    """Load ``project`` and check the graph: typo'd dependencies and missing resources are
-    errors, like load errors; unused external-asset declarations are warnings."""
-    from assetloom.execution.plan import missing_resources
+    """Load ``project`` and check the graph: typo'd dependencies are errors, like load
+    errors; unused external-asset declarations are warnings."""
     from assetloom.graph.lint import graph_diagnostics
     from assetloom.loading.dep_locations import DepLocator
     from assetloom.loading.session import LoadSession
@@ -43,9 +42,7 @@ def load_and_check(project: Project) -> CheckedLoad:
         return CheckedLoad(None, error.diagnostics())
     graph = defs.resolve_asset_graph()
     locate = DepLocator(project.root, session.parse_cache)
-    diagnostics = graph_diagnostics(graph, project.external_assets, locate)
-    diagnostics += [error.to_diagnostic() for error in missing_resources(defs)]
-    return CheckedLoad(defs, diagnostics)
+    return CheckedLoad(defs, graph_diagnostics(graph, project.external_assets, locate))
 
 
 def load_project_definitions() -> tuple[Project, Definitions]:
