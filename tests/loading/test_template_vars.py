@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from assetloom.loading.session import LoadSession
+from assetloom.project import Project
 from tests.projects import WriteProject, load, load_errors, parents
 
 COMPONENT = '''
@@ -237,4 +239,161 @@ def test_a_rendered_value_is_validated_at_the_template_position(project: WritePr
     assert load_errors(root) == [
         'defs/t/defs.yaml:4:12: attributes.retries: expected an integer, got "three" '
         "(a string)"
+    ]
+
+
+def test_an_unset_environment_variable_fails_the_load_with_a_suggestion(
+    project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rendered as None, it used to pass every check and break inside the SQL at run time."""
+    monkeypatch.setenv("LOOM_TEST_MIN_AMOUNT", "5")
+    monkeypatch.delenv("LOOM_TEST_MIN_AMOUNTT", raising=False)
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: [a]
+              note: "WHERE amount > {{ env.LOOM_TEST_MIN_AMOUNTT }}"
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:4:9: environment variable `LOOM_TEST_MIN_AMOUNTT` is not set and no "
+        "default was given — did you mean `LOOM_TEST_MIN_AMOUNT`?"
+    ]
+
+
+def test_a_validation_error_hides_the_value_of_a_variable(
+    project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOOM_TEST_RETRIES", "s3cr3t-t0ken")
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: [a]
+              retries: "{{ env.LOOM_TEST_RETRIES }}"
+            """,
+        }
+    )
+    [error] = load_errors(root)
+    assert "s3cr3t" not in error
+    assert error.startswith("defs/t/defs.yaml:4:12: attributes.retries: ")
+    assert "<value of $LOOM_TEST_RETRIES>" in error
+
+
+def test_template_vars_cross_over_as_plain_data(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/vars.py": """
+            from pathlib import Path
+
+            import assetloom as dg
+
+
+            @dg.template_var
+            def folder(context: dg.ComponentLoadContext) -> Path:
+                return context.path
+
+
+            @dg.template_var
+            def names() -> tuple[str, ...]:
+                return ("x", "y")
+            """,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            template_vars_module: .vars
+            attributes:
+              names: "{{ names }}"
+              note: "{{ folder.split('/')[-2:] | join('/') }}"
+            """,
+        }
+    )
+    graph = load(root).resolve_asset_graph()
+    assert {k.to_user_string(): graph.spec(k).description for k in graph.all_keys} == {
+        "x": "defs/t",
+        "y": "defs/t",
+    }
+
+
+def test_a_template_var_that_is_not_data_is_refused_at_the_module(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/vars.py": """
+            import threading
+
+            import assetloom as dg
+
+
+            @dg.template_var
+            def lock():
+                return threading.Lock()
+            """,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            template_vars_module: .vars
+            attributes:
+              names: ["{{ lock }}"]
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:2:23: template var `defs.t.vars.lock`: template name `lock` is a "
+        "`lock`, which templates cannot use (only strings, numbers, booleans, None, lists, "
+        "dicts and functions)"
+    ]
+
+
+def test_the_load_context_gives_templates_strings_not_paths(project: WriteProject) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: ["{{ context.project_root.joinpath('defs', 'evil.py') }}"]
+            """,
+        }
+    )
+    assert load_errors(root) == [
+        "defs/t/defs.yaml:3:11: the template sandbox does not allow this: access to attribute "
+        "'joinpath' of 'str' object is unsafe"
+    ] or load_errors(root) == [
+        "defs/t/defs.yaml:3:11: str value has no attribute `joinpath` — did you mean `join`?"
+    ]
+    assert not (root / "defs" / "evil.py").exists()
+
+
+def test_check_yaml_reports_template_syntax_errors_without_importing_template_vars(
+    project: WriteProject,
+) -> None:
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/vars.py": """
+            raise RuntimeError("imported")
+            """,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            template_vars_module: .vars
+            attributes:
+              names: ["{{ upstream( }}", "fine", "{{ x | lenght }}"]
+              note: "{% if x %}unclosed"
+            """,
+        }
+    )
+    [report] = LoadSession(Project.at(root)).check_documents([root / "defs/t/defs.yaml"])
+    assert sorted(str(problem) for problem in report.problems) == [
+        "defs/t/defs.yaml:4:11: template syntax error: unexpected '}', expected ')'",
+        "defs/t/defs.yaml:4:38: template syntax error: no filter named `lenght` — did you "
+        "mean `length`?",
+        "defs/t/defs.yaml:5:9: template syntax error: Unexpected end of template. Jinja was "
+        "looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
+        "that needs to be closed is 'if'",
     ]

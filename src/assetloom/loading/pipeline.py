@@ -38,7 +38,7 @@ from assetloom.loading.registry import ComponentRegistry
 from assetloom.loading.template_vars import template_scope
 from assetloom.loading.user_code import load_failure, user_code
 from assetloom.loading.validation_errors import describe, located_errors
-from assetloom.templating.environment import TemplateEnvironment, has_templates
+from assetloom.templating.environment import RenderedTree, TemplateEnvironment, has_templates
 from assetloom.yaml.source import YamlDocument
 
 
@@ -66,6 +66,7 @@ def instantiate(
     component_type = _component_type(envelope, document, context, registry)
     attributes: Any = envelope.attributes
     positions = document.positions
+    rendered: RenderedTree | None = None
     if attributes is not None and document.template_marks and has_templates(attributes):
         scope = template_scope(
             context=context,
@@ -77,7 +78,8 @@ def instantiate(
             else positions.location(("type",)),
         )
         templates = templates or TemplateEnvironment()
-        attributes = templates.render_tree(attributes, scope, positions, ("attributes",))
+        rendered = templates.render_document(attributes, scope, positions, ("attributes",))
+        attributes = rendered.value
     resolution = ResolutionContext(
         load_context=context, path=("attributes",), locate=positions.location
     )
@@ -90,6 +92,8 @@ def instantiate(
                 error, _with_attributes(document, attributes), yaml_model_for(component_type),
                 ("attributes",),
             )
+            if rendered is not None:  # a value from the environment may be a secret
+                rendered.hide_env_values(problems)
             raise LoadErrors(problems) from None
     return LoadedComponent(component, document, envelope, context)
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
 from assetloom.errors import LoomError, SourceLocation, TemplateError, did_you_mean
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EnvAccessor",
+    "RenderedTree",
     "TemplateEnvironment",
     "TemplateFunction",
     "TemplateLimits",
@@ -76,6 +78,24 @@ def render_text(
     return TemplateEnvironment().render_text(source, TemplateScope(names), location=location)
 
 
+@dataclass(frozen=True, slots=True)
+class RenderedTree:
+    """A rendered document, and the environment variables its templates read."""
+
+    value: Any
+    env_read: frozenset[str]
+
+    def hide_env_values(self, errors: Iterable[LoomError]) -> None:
+        """Rewrite ``errors`` (about the rendered values) so none shows a value read."""
+        for error in errors:
+            message = error.message
+            for name in self.env_read:
+                message = _redact(message, name)
+            if message != error.message:
+                error.message = message
+                error.args = (message,)
+
+
 class TemplateEnvironment:
     """Compiles and renders the templates of one load session, within its limits."""
 
@@ -97,9 +117,17 @@ class TemplateEnvironment:
         """``value`` (one document's data) with every template string rendered, all within
         one time budget. Untouched subtrees (and the whole value, when nothing changed) are
         returned as the same objects, never copied."""
+        return self.render_document(value, scope, positions, base_path).value
+
+    def render_document(
+        self, value: Any, scope: TemplateScope, positions: PositionMap, base_path: KeyPath = ()
+    ) -> RenderedTree:
+        """:meth:`render_tree`, also telling which environment variables were read, so
+        later errors about the rendered values (validation) can hide them too."""
         budget = RenderBudget(self.limits)
         with spending(budget):
-            return self._tree(value, scope, positions, base_path, budget)
+            rendered = self._tree(value, scope, positions, base_path, budget)
+        return RenderedTree(rendered, frozenset(budget.env_read))
 
     def render_text(
         self, source: str, scope: TemplateScope, *, location: SourceLocation | None = None
@@ -304,7 +332,10 @@ def _redact(message: str, variable: str) -> str:
     """``message`` with the value of ``$variable`` (read by the template) replaced by its
     name: values may be secrets, and they end up in CI logs."""
     value = os.environ.get(variable)
-    return message.replace(value, f"<value of ${variable}>") if value else message
+    if not value:
+        return message
+    hidden = f"<value of ${variable}>"
+    return message.replace(value, hidden).replace(repr(value)[1:-1], hidden)  # as repr shows it
 
 
 def _syntax_error() -> type[Exception]:

@@ -100,8 +100,12 @@ def _check_product(limits: TemplateLimits, left: Any, right: Any) -> None:
             raise _too_big_integer(limits)
         return
     sequence, count = (left, right) if isinstance(right, int) else (right, left)
-    if isinstance(count, int) and isinstance(sequence, str | list | tuple) and count > 0:
-        _within(limits, weigh(sequence, limits.max_output) * count)
+    if not isinstance(count, int) or count <= 0:
+        return
+    if isinstance(sequence, str):
+        _within(limits, len(sequence) * count)
+    elif isinstance(sequence, list | tuple):
+        _within(limits, 1 + (weigh(sequence, limits.max_output) - 1) * count)
 
 
 def _check_power(limits: TemplateLimits, base: Any, exponent: Any) -> None:
