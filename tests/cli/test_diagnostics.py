@@ -152,3 +152,13 @@ def test_counts_are_spelt_with_correct_plurals(severities: list[Severity]) -> No
     assert text == (", ".join(expected) or "no problems")
     assert "1 errors" not in text
     assert "1 warnings" not in text
+
+
+@pytest.mark.parametrize(
+    "command", [("check", "yaml"), ("check", "defs"), ("schema", "--check"), ("materialize",)]
+)
+def test_every_project_command_takes_project_after_the_subcommand(
+    command: tuple[str, ...],
+) -> None:
+    result = CliRunner().invoke(cli, [*command, "--help"])
+    assert "--project DIRECTORY" in result.stdout

@@ -6,6 +6,7 @@ import click
 
 from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.loading import load_project_definitions
+from assetloom.cli.project_option import project_option
 from assetloom.execution.executors.in_process import StepEvent
 from assetloom.execution.result import AssetOutcome
 
@@ -17,6 +18,7 @@ MARKS = {
 
 
 @click.command("materialize")
+@project_option
 @click.option("--select", "selection", default=None, help="Asset selection (default: all).")
 def materialize_command(selection: str | None) -> None:
     """Materialize assets of the project (all, or --select)."""

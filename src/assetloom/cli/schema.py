@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from assetloom.cli.project_option import current_project
+from assetloom.cli.project_option import current_project, project_option
 from assetloom.project import Project
 
 
@@ -27,6 +27,7 @@ class SchemaDrift:
 
 @click.command("schema")
 @click.option("--check", is_flag=True, help="Exit 1 if schemas/ differs from the code.")
+@project_option
 def schema_command(check: bool) -> None:
     """Write JSON Schemas for defs.yaml files to schemas/ (or --check them)."""
     project = current_project()
