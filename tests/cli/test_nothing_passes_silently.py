@@ -167,7 +167,7 @@ def test_an_unused_external_declaration_is_a_warning_and_strict_fails_on_it(
     assert strict.stderr.splitlines()[-1] == "1 warning"
 
 
-def test_a_resource_nobody_provides_fails_check_defs(tmp_path: Path) -> None:
+def test_a_resource_nobody_provides_fails_check_defs_not_the_run(tmp_path: Path) -> None:
     root = write(
         tmp_path / "resources",
         {
@@ -180,12 +180,13 @@ def test_a_resource_nobody_provides_fails_check_defs(tmp_path: Path) -> None:
             """,
         },
     )
-    done = loom(root, "check", "defs")
-    assert done.returncode == 1
-    assert done.stderr.splitlines()[0] == (
-        "defs/assets.py:4:1: error[LOOM207]: asset `a` needs resource `warehouse`, "
-        "which was not provided"
-    )
+    for command in (("check", "defs"), ("materialize",)):
+        done = loom(root, *command)
+        assert done.returncode == 1
+        assert done.stderr.splitlines()[0] == (
+            "defs/assets.py:4:1: error[LOOM207]: asset `a` needs resource `warehouse`, "
+            "which was not provided"
+        )
 
 
 @pytest.fixture
