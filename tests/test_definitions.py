@@ -131,7 +131,7 @@ def test_duplicate_keys_are_rejected_naming_both_sources() -> None:
     def two() -> None: ...
 
     with pytest.raises(DuplicateAssetKeyError) as info:
-        dg.Definitions(assets=[one, two])
+        dg.Definitions(assets=[one, two]).validate()
     message = str(info.value)
     assert "asset key `orders` is defined twice" in message
     assert _line_of(one) in message
@@ -143,7 +143,7 @@ def test_duplicate_keys_across_merge_are_rejected() -> None:
     one = _make_orders()
     two = _make_orders()
     with pytest.raises(DuplicateAssetKeyError, match="asset key `orders` is defined twice"):
-        dg.Definitions.merge(dg.Definitions(assets=[one]), dg.Definitions(assets=[two]))
+        dg.Definitions.merge(dg.Definitions(assets=[one]), dg.Definitions(assets=[two])).validate()
 
 
 def test_duplicate_key_inside_a_multi_asset() -> None:
@@ -153,7 +153,7 @@ def test_duplicate_key_inside_a_multi_asset() -> None:
     def multi() -> None: ...
 
     with pytest.raises(DuplicateAssetKeyError, match=re.escape(_line_of(one))):
-        dg.Definitions(assets=[one, multi])
+        dg.Definitions(assets=[one, multi]).validate()
 
 
 def test_cycles_are_rejected_listing_the_whole_cycle() -> None:
@@ -171,7 +171,7 @@ def test_cycles_are_rejected_listing_the_whole_cycle() -> None:
 
     for order in ([a, b, c, after_the_cycle], [after_the_cycle, c, b, a]):
         with pytest.raises(CycleError) as info:
-            dg.Definitions(assets=order)
+            dg.Definitions(assets=order).validate()
         assert "dependency cycle: a -> b -> c -> a" in str(info.value)
         message = str(info.value)
         assert message.startswith(_line_of(a))
@@ -184,7 +184,7 @@ def test_a_self_dependency_is_a_cycle() -> None:
     def a() -> None: ...
 
     with pytest.raises(CycleError, match="dependency cycle: a -> a"):
-        dg.Definitions(assets=[a])
+        dg.Definitions(assets=[a]).validate()
 
 
 def test_a_cycle_through_an_input_parameter() -> None:
@@ -197,9 +197,34 @@ def test_a_cycle_through_an_input_parameter() -> None:
         return x
 
     with pytest.raises(CycleError, match="dependency cycle: x -> y -> x"):
-        dg.Definitions(assets=[y, x])
+        dg.Definitions(assets=[y, x]).validate()
 
 
 def test_something_else_in_assets_is_rejected() -> None:
     with pytest.raises(DefinitionsError, match=r"takes @asset functions and AssetSpecs, got 3"):
         dg.Definitions(assets=[3])  # type: ignore[list-item]
+
+
+def test_definitions_are_a_plain_immutable_container_validated_on_demand() -> None:
+    @dg.asset(name="orders")
+    def one() -> None: ...
+
+    @dg.asset(name="orders")
+    def two() -> None: ...
+
+    defs = dg.Definitions(assets=[one, two])  # building checks nothing about the graph
+    assert defs.assets == (one, two)
+    with pytest.raises(AttributeError, match="immutable"):
+        defs.assets = ()  # type: ignore[misc]
+    with pytest.raises(DuplicateAssetKeyError):
+        defs.resolve_asset_graph()
+    with pytest.raises(DuplicateAssetKeyError):
+        dg.materialize(defs)
+
+
+def test_an_external_spec_yields_to_the_asset_of_the_same_key() -> None:
+    @dg.asset
+    def orders() -> None: ...
+
+    graph = dg.Definitions(assets=[dg.AssetSpec("orders"), orders]).validate()
+    assert graph.executable_keys == {dg.AssetKey("orders")}

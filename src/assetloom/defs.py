@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.checks import AssetCheckKey, AssetChecksDefinition
@@ -21,11 +19,12 @@ AssetLike = AssetsDefinition | AssetSpec
 
 
 class Definitions:
-    """Everything one code location defines.
+    """Everything one code location defines: a plain, immutable container.
 
-    Duplicate keys, dependency cycles and checks on unknown assets are rejected here, when the
-    object is built or merged, naming the sources involved (inside :func:`validated_once`,
-    building the graph waits for the caller's merge).
+    Building or merging one checks nothing about the graph, so the loader can merge the
+    parts of a project as often as it likes; :meth:`validate` (also the first
+    :meth:`resolve_asset_graph`, which every command and ``materialize`` call) rejects
+    duplicate keys, dependency cycles and checks on unknown assets, naming the sources.
     """
 
     __slots__ = (
@@ -42,19 +41,30 @@ class Definitions:
         code_location: str | None = None,
         jobs: Iterable[AssetJob] | None = None,
     ) -> None:
-        deferred = _DEFERRED.get()
-        self.jobs: tuple[AssetJob, ...] = _unique_jobs(jobs or ())
-        self.assets: tuple[AssetsDefinition, ...] = (
-            _as_definitions(assets or ()) if deferred else _dedupe(assets or ())
-        )
-        self.asset_checks: tuple[AssetChecksDefinition, ...] = tuple(asset_checks or ())
-        self.resources: dict[str, Any] = dict(resources or {})
-        self.metadata: dict[str, Any] = dict(metadata or {})
-        self.code_location = code_location
-        self._graph: AssetGraph | None = None
-        _check_check_names(self.asset_checks)
-        if not deferred:
-            self.resolve_asset_graph()
+        initial = {
+            "jobs": _unique_jobs(jobs or ()),
+            "assets": _as_definitions(assets or ()),
+            "asset_checks": tuple(asset_checks or ()),
+            "resources": dict(resources or {}),
+            "metadata": dict(metadata or {}),
+            "code_location": code_location,
+            "_graph": None,
+        }
+        for name, value in initial.items():
+            object.__setattr__(self, name, value)
+
+    jobs: tuple[AssetJob, ...]
+    assets: tuple[AssetsDefinition, ...]
+    """As given (an ``AssetSpec`` as an external asset), before :meth:`validate` resolves an
+    external spec and an executable asset of the same key to the executable one."""
+    asset_checks: tuple[AssetChecksDefinition, ...]
+    resources: dict[str, Any]
+    metadata: dict[str, Any]
+    code_location: str | None
+    _graph: AssetGraph | None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Definitions are immutable (cannot set `{name}`)")
 
     @staticmethod
     def merge(*defs: Definitions, code_location: str | None = None) -> Definitions:
@@ -79,13 +89,28 @@ class Definitions:
             jobs=[j for d in defs for j in d.jobs],
         )
 
+    def validate(self) -> AssetGraph:
+        """Check the definitions as a whole (duplicate keys, cycles, checks on unknown
+        assets, repeated checks) and return their graph; raises DefinitionsError. Done once:
+        the graph is kept."""
+        return self.resolve_asset_graph()
+
+    @staticmethod
+    def validate_loadable(defs: Definitions) -> None:
+        """Dagster's spelling of ``defs.validate()``."""
+        defs.validate()
+
     def resolve_asset_graph(self) -> AssetGraph:
+        """The asset graph, validated (see :meth:`validate`) on first use."""
         if self._graph is None:
             from assetloom.graph.asset_graph import AssetGraph
 
-            self._graph = AssetGraph(
-                self.assets, self.asset_checks, code_location=self.code_location
+            _check_check_names(self.asset_checks)
+            graph = AssetGraph(
+                _dedupe(self.assets), self.asset_checks, code_location=self.code_location
             )
+            object.__setattr__(self, "_graph", graph)
+            return graph
         return self._graph
 
     def get_assets_def(self, key: CoercibleToAssetKey) -> AssetsDefinition:
@@ -129,25 +154,10 @@ class Definitions:
         return f"<Definitions {len(self.assets)} assets, {len(self.asset_checks)} checks>"
 
 
-_DEFERRED: ContextVar[bool] = ContextVar("assetloom_defs_deferred", default=False)
-
-
-@contextmanager
-def validated_once() -> Iterator[None]:
-    """Within this block, a new Definitions does not build its asset graph on the spot.
-
-    The loader merges every component's Definitions into one and validates that: building a
-    graph per component as well would do the same work twice; duplicate keys are found by
-    that merge too."""
-    token = _DEFERRED.set(True)
-    try:
-        yield
-    finally:
-        _DEFERRED.reset(token)
-
-
 def _as_definitions(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:
-    return tuple(_as_definition(item) for item in items)
+    """Each item once (a merge of parts sharing an asset holds it once), as a definition."""
+    definitions = (_as_definition(item) for item in items)
+    return tuple({id(definition): definition for definition in definitions}.values())
 
 
 def _as_definition(item: AssetLike) -> AssetsDefinition:
@@ -161,13 +171,12 @@ def _as_definition(item: AssetLike) -> AssetsDefinition:
     return assets_def
 
 
-def _dedupe(items: Iterable[AssetLike]) -> tuple[AssetsDefinition, ...]:
-    """Assets as definitions; an external spec yields to an executable asset of the same key,
-    two executable definitions of one key are an error naming both."""
+def _dedupe(items: Iterable[AssetsDefinition]) -> tuple[AssetsDefinition, ...]:
+    """An external spec yields to an executable asset of the same key; two executable
+    definitions of one key are an error naming both."""
     by_key: dict[AssetKey, AssetsDefinition] = {}
     out: dict[int, AssetsDefinition] = {}
-    for item in items:
-        assets_def = _as_definition(item)
+    for assets_def in items:
         if id(assets_def) in out:
             continue
         for key in assets_def.keys:

@@ -147,7 +147,7 @@ def test_multi_asset_check_on_an_unknown_asset_is_an_error() -> None:
         yield dg.AssetCheckResult(passed=True)
 
     with pytest.raises(dg.DagsterInvalidDefinitionError, match="`nowhere`, which no asset"):
-        dg.Definitions(asset_checks=[checks])
+        dg.Definitions(asset_checks=[checks]).validate()
 
 
 def test_check_context_names_the_checks() -> None:

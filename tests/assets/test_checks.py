@@ -134,7 +134,7 @@ def test_check_on_an_unknown_asset_is_rejected_with_its_location() -> None:
         return dg.AssetCheckResult(passed=True)
 
     with pytest.raises(UnknownCheckTargetError) as info:
-        dg.Definitions(assets=[orders], asset_checks=[c])
+        dg.Definitions(assets=[orders], asset_checks=[c]).validate()
     message = str(info.value)
     assert "asset check `c` targets `orderz`, which no asset defines" in message
     assert "did you mean `orders`?" in message
@@ -162,4 +162,4 @@ def test_the_same_check_defined_twice_is_rejected() -> None:
         return dup
 
     with pytest.raises(dg.LoomError, match="asset check `dup` on `orders` is defined twice"):
-        dg.Definitions(assets=[orders], asset_checks=[make(), make()])
+        dg.Definitions(assets=[orders], asset_checks=[make(), make()]).validate()

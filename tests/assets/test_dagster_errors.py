@@ -18,7 +18,7 @@ def second() -> int:
 
 def test_duplicate_keys_are_invalid_definitions() -> None:
     with pytest.raises(dg.DagsterInvalidDefinitionError, match="defined twice"):
-        dg.Definitions(assets=[first, second])
+        dg.Definitions.validate_loadable(dg.Definitions(assets=[first, second]))
 
 
 def test_a_cycle_is_an_invalid_definition() -> None:
@@ -29,7 +29,7 @@ def test_a_cycle_is_an_invalid_definition() -> None:
     def b() -> None: ...
 
     with pytest.raises(dg.DagsterInvalidDefinitionError, match="cycle"):
-        dg.Definitions(assets=[a, b])
+        dg.Definitions.validate_loadable(dg.Definitions(assets=[a, b]))
 
 
 def test_a_missing_resource_is_an_invalid_definition() -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from assetloom.components.builtin.defs_folder import DefsFolderComponent
 from assetloom.components.component import ComponentLoadContext
-from assetloom.defs import Definitions, validated_once
+from assetloom.defs import Definitions
 from assetloom.errors import LoadErrors, LoomError, SourceLocation
 from assetloom.loading.modules import (
     component_instances,
@@ -78,13 +78,14 @@ class DefsLoader:
             raise LoadErrors(
                 [LoomError(f"no `{self.project.relative(self.project.defs_root)}/` folder")]
             )
-        with validated_once():
-            parts = self._folder(self.project.defs_root)
+        parts = self._folder(self.project.defs_root)
         self.errors.extend(self.tree.errors)
         self.parse_cache.save()
         merged = self._attempt(
             lambda: Definitions.merge(*parts, code_location=self.project.name)
         )
+        if merged is not None and self._attempt(merged.validate) is None:
+            merged = None
         if self.errors:
             raise LoadErrors(self.errors)
         assert merged is not None
