@@ -68,18 +68,19 @@ class DepLocator:
         for document in documents:
             for item in declared_items(document).values():
                 if document.positions.location(item.name_path) == asset_location:
-                    written = _strings_under(item.path, item.value)
+                    written = _strings_under(item.path, item.value, skip=item.name_path)
                     return document.positions.location(written[dep]) if dep in written else None
         return None
 
 
-def _strings_under(path: KeyPath, value: Any) -> dict[str, KeyPath]:
-    """Every string leaf under ``value`` and the path of its first occurrence."""
+def _strings_under(path: KeyPath, value: Any, *, skip: KeyPath) -> dict[str, KeyPath]:
+    """Every string leaf under ``value`` (but the one at ``skip``) and the path of its first
+    occurrence."""
     found: dict[str, KeyPath] = {}
     stack: list[tuple[KeyPath, Any]] = [(path, value)]
     while stack:
         here, node = stack.pop()
-        if isinstance(node, str):
+        if isinstance(node, str) and here != skip:
             found.setdefault(node, here)
         elif isinstance(node, dict):
             stack.extend(((*here, k), v) for k, v in reversed(node.items()))
