@@ -162,3 +162,36 @@ def test_every_project_command_takes_project_after_the_subcommand(
 ) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert "--project DIRECTORY" in result.stdout
+
+
+LOCATIONS = st.builds(
+    SourceLocation,
+    st.from_regex(r"defs/[a-z]{1,8}\.yaml", fullmatch=True),
+    st.integers(0, 50),
+    st.integers(0, 80),
+)
+DIAGNOSTICS = st.builds(
+    Diagnostic,
+    st.sampled_from(list(Severity)),
+    st.from_regex(r"LOOM[0-9]{3}", fullmatch=True),
+    st.text(min_size=1).filter(lambda m: "\n" not in m and "\r" not in m),
+    st.none() | LOCATIONS,
+    st.lists(LOCATIONS, max_size=2).map(tuple),
+    st.none() | st.text(min_size=1).filter(lambda h: "\n" not in h and "\r" not in h),
+)
+
+
+@given(DIAGNOSTICS)
+def test_text_and_json_forms_say_the_same_thing(diagnostic: Diagnostic) -> None:
+    lines = click_unstyle(render(diagnostic, CodeFrames(None))).split("\n")
+    data = diagnostic.to_json()
+    assert lines[0] == str(diagnostic)
+    where = f"{data['path']}:{data['line']}:{data['col']}" if data["line"] else data["path"]
+    assert lines[0] == (f"{where}: " if where else "") + (
+        f"{data['severity']}[{data['code']}]: {data['message']}"
+    )
+    assert (f"     = hint: {data['hint']}" in lines) == (data["hint"] is not None)
+    related = [line.removeprefix("     = related: ") for line in lines if "= related: " in line]
+    assert related == [
+        f"{r['path']}:{r['line']}:{r['col']}" if r["line"] else r["path"] for r in data["related"]
+    ]
