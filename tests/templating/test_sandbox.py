@@ -223,6 +223,9 @@ PAYLOADS = [
     "{{ '{0.__class__.__mro__}'.format('') }}",
     "{{ '{x.__class__}'.format_map({'x': 1}) }}",
     "{{ ''.format }}",
+    "{{ ''['format']('{0.__class__}', 1) }}",
+    "{{ tables['__class__'] }}",
+    "{{ settings['__class__'] }}",
     "{{ ''.encode('utf-8') }}",
     "{{ '%s' % tables.__class__ }}",
     "{{ ''|attr('__class__') }}",
@@ -430,3 +433,12 @@ def test_random_chains_never_yield_an_object_nor_touch_the_machine(
 def test_the_watch_sees_a_file_being_read(root: Path) -> None:
     with pytest.raises(AssertionError, match="touched the machine"), no_machine_access():
         (root / "canary.txt").read_text()
+
+
+@pytest.mark.parametrize("name", ["cycler", "joiner", "namespace", "lipsum", "self", "config"])
+def test_a_removed_gadget_is_an_undefined_name_like_any_other(
+    name: str, environment: TemplateEnvironment, scope: TemplateScope, positions: PositionMap
+) -> None:
+    for source in (f"{{{{ {name} }}}}", f"{{{{ {name}() }}}}"):
+        error = environment_error(environment, source, scope, positions)
+        assert error.message.startswith(f"undefined name `{name}` in template; available names: ")

@@ -27,6 +27,8 @@ __all__ = ["SCALARS", "NotPlainError", "TooLargeError", "to_plain", "weigh"]
 SCALARS: Final = (str, int, float, bool, type(None))
 _KEY_TYPES: Final = (str, int, float, bool, type(None))
 _NONE: Final = object()
+#: Far deeper than YAML allows (100); keeps a value that holds itself from recursing forever.
+MAX_DEPTH: Final = 200
 
 
 class NotPlainError(TemplateError, TypeError):
@@ -74,7 +76,8 @@ def to_plain(
     """``value`` copied into exact plain types: ``str`` subclasses and paths become ``str``,
     tuples, sets and generators become lists, mappings become dicts. Anything else goes to
     ``other``, whose answer is kept as it is (or which raises); without it, it is refused with
-    :class:`NotPlainError`. Raises :class:`TooLargeError` past ``limit``."""
+    :class:`NotPlainError`. Raises :class:`TooLargeError` past ``limit``, and TemplateError
+    past :data:`MAX_DEPTH` levels of nesting."""
     budget = [limit]
 
     def spend(amount: int) -> None:
@@ -82,7 +85,7 @@ def to_plain(
         if budget[0] < 0:
             raise TooLargeError(limit)
 
-    def convert(item: Any) -> Any:
+    def convert(item: Any, depth: int = 0) -> Any:
         kind = type(item)
         if kind is str:
             spend(len(item) or 1)
@@ -90,15 +93,20 @@ def to_plain(
         if kind in (int, float, bool) or item is None:
             spend(1)
             return item
+        if depth > MAX_DEPTH:
+            raise TemplateError(f"a value nested deeper than {MAX_DEPTH} levels")
         if kind is list or kind is tuple:
             spend(1)
-            return [convert(child) for child in item]
+            return [convert(child, depth + 1) for child in item]
         if kind is dict:
             spend(1)
-            return {_key(convert(key)): convert(child) for key, child in item.items()}
+            return {
+                _key(convert(key, depth + 1)): convert(child, depth + 1)
+                for key, child in item.items()
+            }
         equivalent = _plain_equivalent(item, limit)
         if equivalent is not _NONE:
-            return convert(equivalent)
+            return convert(equivalent, depth)
         if other is None:
             raise NotPlainError(item)
         spend(1)

@@ -179,6 +179,8 @@ class LoomSandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _tick()
+        if isinstance(__obj, Undefined):  # `nope()` fails naming `nope`
+            return __obj._fail_with_undefined_error()
         if not __self.is_safe_callable(__obj):
             raise SecurityError(f"{_describe(__obj)} cannot be called in templates")
         if isinstance(__obj, types.BuiltinMethodType):
