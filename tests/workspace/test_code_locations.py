@@ -385,3 +385,23 @@ def test_a_location_process_killed_mid_run_fails_only_its_open_steps(workspace: 
     assert "2 materialized, 1 failed, 1 skipped" in done.stdout
     (run,) = json.loads(loom(workspace, "runs", "list", "--json").stdout)["runs"]
     assert run["steps"] == {"succeeded": 2, "failed": 1, "skipped": 1}
+
+
+def test_check_yaml_runs_in_each_project_location(workspace: Path) -> None:
+    write_files(
+        workspace,
+        {
+            "location_2/defs/bad/defs.yaml": """
+            type: assetloom.PythonScriptComponent
+            attributes:
+              nope: 1
+            """
+        },
+    )
+    done = loom(workspace, "check", "yaml")
+    assert done.returncode == 1
+    assert "code location `code_location_1` (location_1/):" in done.stderr
+    # Paths inside a location's own report are its project's, as with `loom --project`.
+    assert "code location `code_location_2` (location_2/):\ndefs/bad/defs.yaml:3:3: error[" in (
+        done.stderr
+    )

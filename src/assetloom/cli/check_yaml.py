@@ -16,6 +16,7 @@ from assetloom.cli.counts import plural
 from assetloom.cli.diagnostics import format_option, print_diagnostics
 from assetloom.cli.exit_codes import ExitCode
 from assetloom.cli.project_option import current_project, project_option
+from assetloom.cli.workspace_option import current_workspace_file
 from assetloom.errors import Diagnostic, Severity
 from assetloom.loading.session import FileReport
 from assetloom.project import Project
@@ -28,6 +29,11 @@ from assetloom.project import Project
 def check_yaml_command(paths: tuple[Path, ...], output_format: str) -> None:
     """Validate every defs.yaml (every --- document) under defs/, or under PATHS."""
     absolute = [p.resolve() for p in paths]  # relative to the working directory
+    workspace_file = current_workspace_file()
+    if workspace_file is not None:
+        from assetloom.cli.workspace_commands import for_each_project
+
+        for_each_project(workspace_file, ["check", "yaml", "--format", output_format], absolute)
     project = current_project()
     files, found = walk_defs(project, absolute)
     reports = check_files(project, files)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from assetloom.cli.project_option import current_project, project_option
+from assetloom.cli.workspace_option import current_workspace_file
 from assetloom.project import Project
 
 
@@ -30,6 +31,11 @@ class SchemaDrift:
 @project_option
 def schema_command(check: bool) -> None:
     """Write JSON Schemas for defs.yaml files to schemas/ (or --check them)."""
+    workspace_file = current_workspace_file()
+    if workspace_file is not None:
+        from assetloom.cli.workspace_commands import for_each_project
+
+        for_each_project(workspace_file, ["schema", *(["--check"] if check else [])])
     project = current_project()
     files = generate_files(project)
     folder = project.relative(project.schemas_dir)

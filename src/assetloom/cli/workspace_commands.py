@@ -10,8 +10,10 @@ stops the command: nothing can be listed or run correctly from such a graph.
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -188,3 +190,35 @@ def materialize_workspace(
         sys.exit(ExitCode.RUN_FAILED)
     if failed:
         sys.exit(ExitCode.INVALID)
+
+
+def for_each_project(file: Path, command: list[str], paths: Sequence[Path] = ()) -> None:
+    """Commands about one project's files (``check yaml``, ``schema``) run once per project
+    location, as ``loom --project <location> ...`` under the location's own interpreter
+    (they import its component types). With ``paths``, only the locations holding one run,
+    on those paths. Exits with the worst exit code."""
+    from assetloom.workspace.config import LocationKind, read_workspace
+
+    worst = 0
+    for location in read_workspace(file).locations:
+        if location.kind is not LocationKind.PROJECT:
+            continue
+        mine = [str(p) for p in paths if p.is_relative_to(location.root)]
+        if paths and not mine:
+            continue
+        folder = os.path.relpath(location.root, file.parent)
+        click.echo(f"code location `{location.name}` ({folder}/):", err=True)
+        done = subprocess.run(
+            [
+                location.python or sys.executable,
+                "-c",
+                "from assetloom.cli.main import main; main()",
+                "--project",
+                str(location.root),
+                *command,
+                *mine,
+            ],
+            check=False,
+        )
+        worst = max(worst, done.returncode)
+    sys.exit(worst)
