@@ -49,6 +49,15 @@ _STEP_END_STATUS: dict[type[RunEvent], StepStatus] = {
     StepFailed: StepStatus.FAILED,
     StepSkipped: StepStatus.SKIPPED,
 }
+_STATE_FIELDS = (
+    "materialized_at",
+    "materialized_run_id",
+    "code_version",
+    "last_status",
+    "last_run_id",
+    "last_status_at",
+)
+_STEP_STATUSES = {status.value: status for status in StepStatus}
 _Upsert = Callable[[sa.Table], sqlite.Insert | postgresql.Insert]
 _UPSERTS: dict[str, _Upsert] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
@@ -263,20 +272,22 @@ class RunStorage:
 
     def asset_states(self) -> dict[AssetKey, AssetState]:
         """Every asset's latest materialization and step outcome."""
+        columns = [asset_state.c[name] for name in ("asset_key", *_STATE_FIELDS)]
         with self._engine.connect() as conn:
-            rows = conn.execute(sa.select(asset_state)).all()
-        return {
-            AssetKey.from_user_string(row.asset_key): AssetState(
-                key=AssetKey.from_user_string(row.asset_key),
-                materialized_at=row.materialized_at,
-                materialized_run_id=row.materialized_run_id,
-                code_version=row.code_version,
-                last_status=StepStatus(row.last_status) if row.last_status else None,
-                last_run_id=row.last_run_id,
-                last_status_at=row.last_status_at,
+            rows = conn.execute(sa.select(*columns)).tuples().all()
+        states = {}
+        for name, materialized_at, run_id, code_version, status, last_run_id, last_at in rows:
+            key = AssetKey.from_user_string(name)
+            states[key] = AssetState(
+                key,
+                materialized_at,
+                run_id,
+                code_version,
+                _STEP_STATUSES.get(status),
+                last_run_id,
+                last_at,
             )
-            for row in rows
-        }
+        return states
 
     @staticmethod
     def _step_counts(conn: sa.engine.Connection, run_ids: list[str]) -> dict[str, dict[str, int]]:
