@@ -2,6 +2,8 @@
 selection string it stands for, so both ways of selecting agree."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import assetloom as dg
 
@@ -76,3 +78,16 @@ def test_keys_with_quotes_need_no_escaping_by_the_user() -> None:
 def test_materialize_takes_an_asset_selection() -> None:
     result = dg.materialize(DEFS, selection=dg.AssetSelection.groups("raw"))
     assert result.succeeded_keys == [dg.AssetKey("orders")]
+
+
+ALL_KEYS = ["orders", "mart/revenue", "mart/report"]
+key_sets = st.sets(st.sampled_from(ALL_KEYS))
+
+
+@given(left=key_sets, right=key_sets)
+def test_selection_algebra_is_set_algebra(left: set[str], right: set[str]) -> None:
+    a, b = dg.AssetSelection.keys(*left), dg.AssetSelection.keys(*right)
+    assert keys(a | b) == left | right
+    assert keys(a & b) == left & right
+    assert keys(a - b) == left - right
+    assert keys(dg.AssetSelection.all() - a) == set(ALL_KEYS) - left
