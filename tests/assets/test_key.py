@@ -94,3 +94,8 @@ def test_invalid_key_error_is_a_value_error_and_a_loom_error() -> None:
 def test_non_string_part_is_rejected() -> None:
     with pytest.raises(InvalidAssetKeyError, match="must be strings, got int 3"):
         dg.AssetKey(["a", 3])  # type: ignore[list-item]
+
+
+def test_python_identifier_joins_parts_and_replaces_other_characters() -> None:
+    assert dg.AssetKey(["raw", "orders-v2"]).to_python_identifier() == "raw__orders_v2"
+    assert dg.AssetKey("a").to_python_identifier("out") == "a__out"

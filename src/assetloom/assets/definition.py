@@ -87,7 +87,7 @@ class AssetsDefinition:
         # Output names are what ``Output(output_name=...)`` and ``context.selected_output_names``
         # speak of: the names given in ``outs``, else "result" for a single asset.
         self.output_names: dict[AssetKey, str] = dict(output_names or {}) or {
-            spec.key: "result" if len(self.specs) == 1 else "__".join(spec.key.path)
+            spec.key: "result" if len(self.specs) == 1 else spec.key.to_python_identifier()
             for spec in self.specs
         }
         self.can_subset = can_subset

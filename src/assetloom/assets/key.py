@@ -66,6 +66,12 @@ class AssetKey:
     def to_string(self) -> str:
         return self.to_user_string()
 
+    def to_python_identifier(self, suffix: str | None = None) -> str:
+        """The parts joined by ``__``, every other character that cannot be in a Python
+        name made ``_`` (a multi-asset's output name for this key)."""
+        text = "__".join([*self.path, *([suffix] if suffix else [])])
+        return "".join(c if c.isalnum() or c == "_" else "_" for c in text)
+
     def with_prefix(self, prefix: CoercibleToAssetKeyPrefix) -> AssetKey:
         return AssetKey([*_prefix_parts(prefix), *self.path])
 
