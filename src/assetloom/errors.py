@@ -28,6 +28,8 @@ working); each class has a stable ``code``, documented in README's "Errors" tabl
     ├── InvariantViolationError (ValueError)   LOOM402 an API used in a way it does not support
     ├── RunStorageError (RuntimeError)         LOOM501 run storage cannot be opened or written
     ├── UnknownRunError (LookupError)          LOOM502 a run id names no recorded run
+    ├── CodeLocationError (RuntimeError)       LOOM601 a code location's process failed
+    ├── WorkspaceFileError (ValueError)        LOOM602 a workspace.yaml does not fit its model
     └── LoadErrors                             several of the above, gathered from a project
 
 Warnings are not raised: they are Diagnostics with severity ``warning`` (codes ``LOOM9xx``,
@@ -46,6 +48,7 @@ from typing import Any, ClassVar
 
 __all__ = [
     "AssetExecutionError",
+    "CodeLocationError",
     "ComponentLoadError",
     "CycleError",
     "DefinitionsError",
@@ -69,6 +72,7 @@ __all__ = [
     "UnknownComponentTypeError",
     "UnknownRunError",
     "UnreadableFileError",
+    "WorkspaceFileError",
     "YamlSyntaxError",
     "did_you_mean",
     "error_codes",
@@ -311,6 +315,18 @@ class UnknownRunError(LoomError, LookupError):
     """A run id (or prefix) that names no run, or several, in the run storage."""
 
     code = "LOOM502"
+
+
+class CodeLocationError(LoomError, RuntimeError):
+    """A workspace's code location process could not start, died, or broke the protocol."""
+
+    code = "LOOM601"
+
+
+class WorkspaceFileError(LoomError, ValueError):
+    """A ``workspace.yaml`` does not fit its model, or names two locations alike."""
+
+    code = "LOOM602"
 
 
 class LoadErrors(LoomError):

@@ -332,7 +332,7 @@ def test_an_interpreter_that_cannot_start_is_a_located_error(tmp_path: Path) -> 
     )
     done = loom(tmp_path, "list", "defs")
     assert done.returncode == 1
-    assert "workspace.yaml:3:5: error[LOOM000]: code location `elsewhere` cannot start" in (
+    assert "workspace.yaml:3:5: error[LOOM601]: code location `elsewhere` cannot start" in (
         done.stderr
     )
     assert "fine" in done.stdout

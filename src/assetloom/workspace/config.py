@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assetloom.errors import DefsDocumentError, LoadErrors, LoomError, SourceLocation
+from assetloom.errors import LoadErrors, SourceLocation, WorkspaceFileError
 from assetloom.yaml.source import YamlDocument, read_yaml_documents
 
 
@@ -118,12 +118,12 @@ def read_workspace(file: Path) -> WorkspaceConfig:
     try:
         documents = read_yaml_documents(file, display)
     except OSError as error:
-        raise LoomError(
+        raise WorkspaceFileError(
             f"cannot read the workspace file: {error.strerror}",
             location=SourceLocation(display),
         ) from None
     if len(documents) != 1 or not isinstance(documents[0].value, dict):
-        raise DefsDocumentError(
+        raise WorkspaceFileError(
             "a workspace file is one mapping with a `load_from:` list",
             location=documents[0].positions.document_location()
             if documents
@@ -135,7 +135,12 @@ def read_workspace(file: Path) -> WorkspaceConfig:
     except ValidationError as error:
         from assetloom.loading.validation_errors import located_errors
 
-        raise LoadErrors(located_errors(error, document, WorkspaceDocument)) from None
+        raise LoadErrors(
+            [
+                WorkspaceFileError(e.message, location=e.location, related=e.related, hint=e.hint)
+                for e in located_errors(error, document, WorkspaceDocument)
+            ]
+        ) from None
     locations = [
         _location(entry, index, document, file.parent)
         for index, entry in enumerate(parsed.load_from)
@@ -199,7 +204,7 @@ def _check_unique_names(locations: list[LocationConfig]) -> None:
         first = seen.setdefault(location.name, location)
         if first is not location:
             errors.append(
-                DefsDocumentError(
+                WorkspaceFileError(
                     f"two code locations are named `{location.name}` (the other is declared "
                     f"at {first.declared_at}); set `location_name` to tell them apart",
                     location=location.declared_at,

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from assetloom.errors import LoomError
+from assetloom.errors import CodeLocationError
 from assetloom.workspace.config import LocationConfig
 from assetloom.workspace.protocol import (
     FINAL_TYPES,
@@ -63,7 +63,7 @@ class LocationProcess:
                 encoding="utf-8",
             )
         except OSError as error:
-            raise LoomError(
+            raise CodeLocationError(
                 f"code location `{config.name}` cannot start: {error.strerror}: "
                 f"{error.filename or command[0]}",
                 location=config.declared_at,
@@ -128,7 +128,13 @@ class LocationProcess:
         message = f"the process of code location `{self.config.name}` {what} (exit code {code})"
         if tail:
             message += f"; its last output:\n{tail}"
-        return error_message(request_id, LoomError(message, location=self.config.declared_at))
+        hint = (
+            f"install assetloom in the environment of `{self.config.python}`"
+            if "No module named 'assetloom'" in tail
+            else None
+        )
+        error = CodeLocationError(message, location=self.config.declared_at, hint=hint)
+        return error_message(request_id, error)
 
     def _relay_stderr(self) -> None:
         stream: IO[str] | None = self._process.stderr

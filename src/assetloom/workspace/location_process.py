@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from assetloom.assets.key import AssetKey
 from assetloom.defs import Definitions
-from assetloom.errors import LoomError
+from assetloom.errors import CodeLocationError, LoomError
 from assetloom.execution.events import RunEvent
 from assetloom.workspace.config import LocationKind
 from assetloom.workspace.location_loader import (
@@ -53,11 +53,12 @@ class LocationServer:
             elif op == "execute":
                 send(self._execute(request, send))
             else:
-                raise LoomError(f"unknown request `{op}`")
+                raise CodeLocationError(f"unknown request `{op}`")
         except LoomError as error:
             send(error_message(request_id, error, self.prefix))
         except Exception as error:  # a bug or a misbehaving user object: report, keep serving
-            send(error_message(request_id, LoomError(f"{type(error).__name__}: {error}")))
+            failure = CodeLocationError(f"{type(error).__name__}: {error}")
+            send(error_message(request_id, failure))
 
     def _loaded(self) -> Definitions:
         if self._defs is None:
