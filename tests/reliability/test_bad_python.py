@@ -155,7 +155,12 @@ def test_every_misbehaviour_is_a_located_error_and_exit_1(
 def test_a_real_ctrl_c_during_a_load_still_stops_the_command(
     project: WriteProject,
 ) -> None:
-    root = project({"defs/slow.py": "import time\nprint('loading', flush=True)\ntime.sleep(60)\n"})
+    root = project(
+        {
+            "defs/a/defs.yaml": "type: DefsFolderComponent\n",
+            "defs/b/slow.py": "import time\nprint('loading', flush=True)\ntime.sleep(60)\n",
+        }
+    )
     loading = subprocess.Popen(
         [*LOOM, "list", "defs"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
@@ -170,3 +175,4 @@ def test_a_real_ctrl_c_during_a_load_still_stops_the_command(
     assert loading.returncode != 0
     assert "importing this module raised" not in stderr
     assert "Traceback" not in stderr
+    assert not list(root.rglob("*.tmp")), "an interrupted load leaves no temporary files"

@@ -234,7 +234,9 @@ def _write_atomically(file: Path, blob: bytes) -> bool:
     scratch = None
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, scratch = tempfile.mkstemp(prefix=f"{file.name}.", dir=file.parent)
+        descriptor, scratch = tempfile.mkstemp(
+            prefix=f"{file.name}.", suffix=".tmp", dir=file.parent
+        )
         with os.fdopen(descriptor, "wb") as out:
             out.write(blob)
         os.replace(scratch, file)
