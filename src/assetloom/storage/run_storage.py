@@ -274,7 +274,7 @@ class RunStorage:
         """Every asset's latest materialization and step outcome."""
         columns = [asset_state.c[name] for name in ("asset_key", *_STATE_FIELDS)]
         with self._engine.connect() as conn:
-            rows = conn.execute(sa.select(*columns)).tuples().all()
+            rows = conn.execute(sa.select(*columns)).all()
         states = {}
         for name, materialized_at, run_id, code_version, status, last_run_id, last_at in rows:
             key = AssetKey.from_user_string(name)
