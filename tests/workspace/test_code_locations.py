@@ -405,3 +405,31 @@ def test_check_yaml_runs_in_each_project_location(workspace: Path) -> None:
     assert "code location `code_location_2` (location_2/):\ndefs/bad/defs.yaml:3:3: error[" in (
         done.stderr
     )
+
+
+def test_reload_restarts_a_location_whose_process_died(workspace: Path) -> None:
+    from assetloom.assets.key import AssetKey
+    from assetloom.workspace.run import run_workspace
+
+    write_files(
+        workspace,
+        {
+            "location_1/defs/crash.py": """
+            import os
+            import signal
+
+            import assetloom as dg
+
+            @dg.asset
+            def killed() -> None:
+                os.kill(os.getpid(), signal.SIGKILL)
+            """
+        },
+    )
+    with Workspace.open(workspace / "workspace.yaml") as opened:
+        died = run_workspace(opened, [AssetKey("killed")])
+        assert died.outcomes == {AssetKey("killed"): "failure"}
+        assert opened.reload() == ["code_location_1"]
+        again = run_workspace(opened, [AssetKey("code_location_1_asset")])
+        assert again.success
+    assert written(workspace, "code_location_1_asset") == 5

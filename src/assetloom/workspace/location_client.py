@@ -73,8 +73,8 @@ class LocationProcess:
         self._relay.start()
 
     @property
-    def pid(self) -> int:
-        return self._process.pid
+    def alive(self) -> bool:
+        return self._process.poll() is None
 
     def send(self, op: str, **fields: Any) -> int:
         """Send a request; its answers are read with :meth:`answers`."""

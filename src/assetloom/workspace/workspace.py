@@ -79,12 +79,15 @@ class Workspace:
         self._ask(list(self.locations.values()), "snapshot")
 
     def reload(self) -> list[str]:
-        """Load again the locations whose files changed since they were loaded (and those that
-        failed to start); the names of the reloaded locations."""
+        """Load again the locations whose files changed since they were loaded (and those whose
+        process failed to start or died, in a new process); the names of the reloaded
+        locations."""
         changed = [
             location
             for location in self.locations.values()
-            if location.process is None or _fingerprint(location.config) != location.fingerprint
+            if location.process is None
+            or not location.process.alive
+            or _fingerprint(location.config) != location.fingerprint
         ]
         self._ask(changed, "reload")
         return [location.name for location in changed]
@@ -101,10 +104,6 @@ class Workspace:
     @property
     def declared_external(self) -> tuple[str, ...]:
         return tuple(k for loc in self.locations.values() for k in loc.declared_external)
-
-    @property
-    def load_errors(self) -> list[LoomError]:
-        return [error for location in self.locations.values() for error in location.errors]
 
     def failed_locations(self) -> list[CodeLocation]:
         return [location for location in self.locations.values() if not location.loaded]
@@ -141,6 +140,9 @@ class Workspace:
             location.fingerprint = _fingerprint(location.config)
             location.errors = []
             location.assets = []
+            if location.process is not None and not location.process.alive:
+                location.process.close()
+                location.process = None
             if location.process is None:
                 try:
                     location.process = LocationProcess(location.config, self.root)
