@@ -40,15 +40,23 @@ def test_a_missing_resource_is_an_invalid_definition() -> None:
         dg.materialize([needs])
 
 
-def test_a_failing_asset_is_a_step_execution_error_caused_by_the_original() -> None:
+def test_a_failing_asset_raises_its_own_error_noted_with_its_location() -> None:
     @dg.asset
     def boom() -> None:
         raise KeyError("nope")
 
-    with pytest.raises(dg.DagsterExecutionStepExecutionError) as caught:
+    with pytest.raises(KeyError, match="nope") as caught:
         dg.materialize([boom])
-    assert isinstance(caught.value.__cause__, KeyError)
-    assert isinstance(caught.value, dg.DagsterUserCodeExecutionError)
+    assert "test_dagster_errors.py:" in caught.value.__notes__[0]
+
+
+def test_a_failure_is_raised_as_itself() -> None:
+    @dg.asset
+    def refuses() -> None:
+        raise dg.Failure(description="no input")
+
+    with pytest.raises(dg.Failure, match="no input"):
+        dg.materialize([refuses])
 
 
 def test_every_dagster_error_is_a_dagster_error_and_a_loom_error() -> None:

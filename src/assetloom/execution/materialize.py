@@ -15,14 +15,13 @@ from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
 from assetloom.config import RunConfigLike, check_run_config
 from assetloom.defs import Definitions
-from assetloom.errors import AssetExecutionError
 from assetloom.execution.events import EventObserver
 from assetloom.execution.executors.backend import Executor, RunSpec
 from assetloom.execution.executors.in_process import InProcessExecutor
 from assetloom.execution.executors.schedule import Schedule
 from assetloom.execution.io_managers import InMemoryIOManager, IOManager
 from assetloom.execution.plan import check_resources, plan_steps, run_config_types
-from assetloom.execution.result import ExecuteInProcessResult
+from assetloom.execution.result import ExecuteInProcessResult, StepFailure
 from assetloom.graph.asset_graph import AssetGraph
 
 IO_MANAGER_RESOURCE = "io_manager"
@@ -49,7 +48,8 @@ def materialize(
 
     Asset checks in ``assets`` run after their asset. Steps run in this process unless an
     ``executor`` says otherwise; ``observer`` receives every run event. With
-    ``raise_on_error`` the first failure is raised as an ``AssetExecutionError`` once the
+    ``raise_on_error`` the first failure's own exception is raised (as in Dagster, so
+    ``pytest.raises(ValueError)`` works), noted with the asset's location, once the
     whole run has ended. ``run_config`` fills the assets' ``Config`` parameters
     (``{"ops": {"asset_name": {"config": {...}}}}``); ``tags`` are the run's tags.
     """
@@ -90,9 +90,16 @@ def materialize(
             schedule.drive(backend)
     result = schedule.result(io_manager)
     if raise_on_error and result.failures:
-        first = result.failures[0]
-        raise AssetExecutionError(first.summary, location=first.location) from first.error
+        raise _noted(result.failures[0])
     return result
+
+
+def _noted(failure: StepFailure) -> BaseException:
+    """The failure's own exception, with a note naming what failed and where it is defined
+    (shown under the traceback)."""
+    where = f"{failure.location}: " if failure.location is not None else ""
+    failure.error.add_note(f"{where}{failure.summary}")
+    return failure.error
 
 
 def resolve_selection(graph: AssetGraph, selection: Selection) -> frozenset[AssetKey]:
