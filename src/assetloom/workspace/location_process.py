@@ -9,16 +9,18 @@ it reads can swallow a request.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from assetloom.assets.key import AssetKey
 from assetloom.defs import Definitions
 from assetloom.errors import CodeLocationError, LoomError
-from assetloom.execution.events import RunEvent
+from assetloom.execution.events import RunEvent, StepFailed, StepRetried
 from assetloom.workspace.config import LocationKind
 from assetloom.workspace.location_loader import (
     declared_external_keys,
@@ -27,6 +29,9 @@ from assetloom.workspace.location_loader import (
 )
 from assetloom.workspace.protocol import error_message, read_message, write_message
 from assetloom.workspace.snapshot import Json, location_to_json, rebase, snapshot_assets
+
+Send = Callable[[Json], None]
+"""Writes one message to the workspace."""
 
 
 class LocationServer:
@@ -39,7 +44,7 @@ class LocationServer:
         self.prefix = prefix
         self._defs: Definitions | None = None
 
-    def handle(self, request: Json, send: Any) -> None:
+    def handle(self, request: Json, send: Send) -> None:
         """Answer one request through ``send`` (intermediate messages, then a final one)."""
         request_id = request.get("id")
         try:
@@ -74,13 +79,14 @@ class LocationServer:
             "declared_external": list(declared_external_keys(self.kind, self.root)),
         }
 
-    def _execute(self, request: Json, send: Any) -> Json:
+    def _execute(self, request: Json, send: Send) -> Json:
         from assetloom.execution.io_managers import FilesystemIOManager
         from assetloom.execution.materialize import materialize
 
         request_id = request["id"]
 
         def forward(event: RunEvent) -> None:
+            event = self._rebased(event)
             send({"id": request_id, "type": "event", "event": event.to_json()})
 
         result = materialize(
@@ -104,6 +110,16 @@ class LocationServer:
                 for f in result.failures
             ],
         }
+
+    def _rebased(self, event: RunEvent) -> RunEvent:
+        """The event with the location of its error (if any) seen from the workspace."""
+        if not isinstance(event, StepFailed | StepRetried) or not self.prefix:
+            return event
+        location = event.error.location
+        if not location or location.startswith("/"):
+            return event
+        where = dataclasses.replace(event.error, location=f"{self.prefix}/{location}")
+        return dataclasses.replace(event, error=where)
 
 
 def _private_streams() -> tuple[IO[str], IO[str]]:
