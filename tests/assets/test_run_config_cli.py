@@ -96,3 +96,24 @@ def test_unknown_job_is_named_with_a_suggestion(project: WriteProject) -> None:
     done = loom(root, "materialize", "--job", "scale_jbo")
     assert done.returncode != 0
     assert "did you mean `scale_job`" in done.stderr
+
+
+SUBSETTABLE = """
+import assetloom as dg
+
+
+@dg.multi_asset(
+    outs={"a": dg.AssetOut(is_required=False), "b": dg.AssetOut(is_required=False)},
+    can_subset=True,
+)
+def ab(context: dg.AssetExecutionContext):
+    for name in sorted(context.selected_output_names):
+        yield dg.Output(name, output_name=name)
+"""
+
+
+def test_a_subset_of_a_multi_asset_runs_alone_in_worker_processes(project: WriteProject) -> None:
+    root = project({"defs/assets.py": SUBSETTABLE})
+    done = loom(root, "materialize", "--select", "b", "--executor", "multiprocess")
+    assert done.returncode == 0, done.stderr
+    assert "1 materialized" in done.stdout

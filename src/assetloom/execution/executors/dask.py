@@ -19,6 +19,7 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from assetloom.assets.definition import AssetsDefinition
+from assetloom.assets.key import AssetKey
 from assetloom.execution.executors.backend import (
     RunSpec,
     StepBackend,
@@ -90,6 +91,7 @@ class _DaskBackend:
             _run_step,
             self._source,
             step.node_name,
+            step.keys,
             key=f"{step.node_name}-{self._run.run_id}",
             pure=False,
         )
@@ -125,11 +127,14 @@ class _DaskBackend:
         self._running.clear()
 
 
-def _run_step(source: WorkerDefinitions, node_name: str) -> StepResult:
-    """The Dask task: run one step with the run's definitions, loaded once per worker."""
+def _run_step(
+    source: WorkerDefinitions, node_name: str, keys: frozenset[AssetKey]
+) -> StepResult:
+    """The Dask task: run one step (or the ``keys`` subset of a multi-asset) with the run's
+    definitions, loaded once per worker."""
     runner = _RUNNERS.get(source.run_id)
     if runner is None:
         runner = _RUNNERS[source.run_id] = source.runner()
     with exit_refused():
-        result = runner.run(source.step(runner, node_name))
+        result = runner.run(source.step(runner, node_name).subset_for(keys))
     return portable(result)

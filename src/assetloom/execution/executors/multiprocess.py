@@ -98,7 +98,7 @@ class _WorkerPool:
         worker = next((w for w in self._workers if w.step is None), None)
         if worker is None:
             worker = self._spawn()
-        worker.conn.send(step.node_name)
+        worker.conn.send((step.node_name, step.keys))  # the keys: a subset of a multi-asset
         worker.step = step
         worker.started = time.monotonic()
         limit = step_time_limit(step, self._run.step_timeout)
@@ -218,9 +218,10 @@ def _worker_main(conn: Connection, source: WorkerDefinitions) -> None:
     with resources_set_up(runner.resources):
         while True:
             try:
-                node = conn.recv()
+                message = conn.recv()
             except EOFError:  # the run is gone
                 return
-            if node is None:
+            if message is None:
                 return
-            conn.send(portable(runner.run(steps[node])))
+            node, keys = message
+            conn.send(portable(runner.run(steps[node].subset_for(keys))))
