@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,6 +29,9 @@ CLAIMS_ENV = "ASSETLOOM_CLAIMED_WAREHOUSES"
 that a missing lock file means the warehouse was deleted during the run."""
 
 _LOCK_POLL = 0.05
+
+_open_connections: set[Any] = set()
+_open_lock = threading.Lock()
 
 
 class WarehouseError(LoomError):
@@ -96,10 +100,21 @@ class DuckDBResource(ConfigurableResource):
             self._check_not_deleted()
             Path(self.database).parent.mkdir(parents=True, exist_ok=True)
         connection = self._connect(duckdb)
+        with _open_lock:
+            _open_connections.add(connection)
         try:
             yield connection
         finally:
+            with _open_lock:
+                _open_connections.discard(connection)
             connection.close()
+
+    def interrupt(self) -> None:
+        """Stop the queries running on this process's connections (Ctrl-C in a run: DuckDB
+        does not see the signal while another Python thread runs)."""
+        with _open_lock:
+            for connection in _open_connections:
+                connection.interrupt()
 
     def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> list[tuple[Any, ...]]:
         """Run one statement and return its rows (DuckDB answers DDL and DML with a count)."""
@@ -128,7 +143,7 @@ class DuckDBResource(ConfigurableResource):
         if str(lock_path) in claims and not lock_path.exists():
             raise WarehouseError(
                 f"{lock_path.parent} was deleted during the run; not re-creating an empty "
-                f"warehouse {self.database}"
+                "warehouse there"
             )
 
 

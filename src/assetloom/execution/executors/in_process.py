@@ -6,6 +6,9 @@ anything and an in-memory IO manager works.
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -21,7 +24,7 @@ class InProcessExecutor:
 
     @contextmanager
     def open(self, run: RunSpec) -> Iterator[StepBackend]:
-        with resources_set_up(run.resources):
+        with resources_set_up(run.resources), _ctrl_c_interrupts(run.resources):
             yield _InProcessBackend(run.runner())
 
 
@@ -59,3 +62,42 @@ def resources_set_up(resources: Mapping[str, Any]) -> Iterator[None]:
             teardown = getattr(resource, "teardown_after_execution", None)
             if callable(teardown):
                 teardown(None)
+
+
+@contextmanager
+def _ctrl_c_interrupts(resources: Mapping[str, Any]) -> Iterator[None]:
+    """On Ctrl-C, call ``interrupt()`` on every resource that has one.
+
+    A query running in native code (DuckDB) holds the main thread, where Python runs signal
+    handlers, so the KeyboardInterrupt would wait for the query to end. The signal's wake-up
+    byte still arrives at once on a pipe, which a watcher thread reads.
+    """
+    targets = [r for r in resources.values() if callable(getattr(r, "interrupt", None))]
+    if not targets or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    previous = signal.set_wakeup_fd(write_end)
+
+    def watch() -> None:
+        while data := os.read(read_end, 64):
+            if _STOP_WATCHING in data:
+                return
+            if signal.SIGINT in data:
+                for target in targets:
+                    target.interrupt()
+
+    watcher = threading.Thread(target=watch, name="loom-ctrl-c", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        os.write(write_end, bytes([_STOP_WATCHING]))
+        watcher.join()
+        os.close(read_end)
+        os.close(write_end)
+
+
+_STOP_WATCHING = 0  # no signal has number 0

@@ -9,8 +9,11 @@ differ only in their ``StepBackend``: where a started step runs and how its resu
 from __future__ import annotations
 
 import heapq
+import signal
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from assetloom.assets.definition import AssetsDefinition
 from assetloom.assets.key import AssetKey
@@ -89,20 +92,27 @@ class Schedule:
             )
         )
         try:
-            while self._unfinished:
-                while len(self._started_at) < backend.capacity:
-                    step = self._next_ready()
-                    if step is None:
-                        break
-                    self._start(step)
-                    backend.submit(step)
-                if not self._started_at:
-                    continue  # every ready step was skipped; more may be ready now
-                for result in backend.collect():
-                    self.finish(result)
+            with _ctrl_c_noted() as interrupted:
+                self._loop(backend, interrupted)
         except KeyboardInterrupt:
             backend.cancel()
             self._cancel()
+
+    def _loop(self, backend: StepBackend, interrupted: Callable[[], bool]) -> None:
+        while self._unfinished:
+            while len(self._started_at) < backend.capacity:
+                step = self._next_ready()
+                if step is None:
+                    break
+                self._start(step)
+                backend.submit(step)
+            if not self._started_at:
+                continue  # every ready step was skipped; more may be ready now
+            finished = backend.collect()
+            if interrupted():  # a step swallowed the KeyboardInterrupt; its result is moot
+                raise KeyboardInterrupt
+            for result in finished:
+                self.finish(result)
 
     def _next_ready(self) -> AssetsDefinition | None:
         """The next step (in plan order) whose upstream steps all finished; blocked steps
@@ -268,6 +278,27 @@ class Schedule:
             io_manager=io_manager,
             cancelled=self.cancelled,
         )
+
+
+@contextmanager
+def _ctrl_c_noted() -> Iterator[Callable[[], bool]]:
+    """Ctrl-C raises KeyboardInterrupt as usual, and is also remembered: code inside a step
+    may swallow it (DuckDB turns it into ``RuntimeError: Query interrupted``), and the run
+    must still end as cancelled."""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    noted: list[int] = []
+
+    def on_ctrl_c(signum: int, _frame: object) -> None:
+        noted.append(signum)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, on_ctrl_c)
+    try:
+        yield lambda: bool(noted)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _keys(step: AssetsDefinition) -> tuple[AssetKey, ...]:

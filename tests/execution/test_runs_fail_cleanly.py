@@ -1,0 +1,201 @@
+"""``loom materialize`` as a real process: Ctrl-C cancels it within 2 seconds, a warehouse
+that cannot be used stops the run with one message naming the cause, and a second run on
+the same warehouse is refused, naming the first."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.projects import WriteProject
+
+LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+
+WAREHOUSE = """
+import assetloom as dg
+
+
+@dg.definitions
+def resources(context: dg.ComponentLoadContext) -> dg.Definitions:
+    database = context.project_root / ".loom" / "warehouse.duckdb"
+    return dg.Definitions(resources={"warehouse": dg.DuckDBResource(database=str(database))})
+"""
+
+LONG_RUNNING = """
+import time
+
+import assetloom as dg
+
+
+@dg.asset
+def python_loop() -> None:
+    open("started", "w").close()
+    while True:
+        time.sleep(0.01)
+
+
+@dg.asset
+def duckdb_query(warehouse: dg.DuckDBResource) -> None:
+    open("started", "w").close()
+    warehouse.execute("SELECT count(*) FROM range(100000000000) a, range(10) b")
+"""
+
+
+def start(project: Path, *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*LOOM, "materialize", *args],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def loom(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [*LOOM, *args], cwd=project, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not path.exists():
+        if process.poll() is not None:
+            pytest.fail(f"loom exited early: {process.communicate()}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail("the asset never started")
+        time.sleep(0.05)
+
+
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess"])
+@pytest.mark.parametrize("asset", ["python_loop", "duckdb_query"])
+def test_ctrl_c_cancels_the_run_within_two_seconds(
+    project: WriteProject, executor: str, asset: str
+) -> None:
+    root = project({"defs/resources.py": WAREHOUSE, "defs/long.py": LONG_RUNNING})
+    process = start(root, "--executor", executor, "--select", asset)
+    wait_for(root / "started", process)
+    time.sleep(0.3)  # well inside the loop or the query
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    try:
+        out, err = process.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        pytest.fail("Ctrl-C did not stop the run")
+    assert time.monotonic() - interrupted < 2.0
+    assert process.returncode == 130
+    assert "cancelled" in out
+    assert "Traceback" not in err
+
+
+BUSY = """
+import time
+
+import assetloom as dg
+
+
+@dg.asset
+def holds_the_warehouse(warehouse: dg.DuckDBResource) -> None:
+    open("started", "w").close()
+    time.sleep(30)
+"""
+
+
+def test_a_second_run_on_the_same_warehouse_is_refused_naming_the_first(
+    project: WriteProject,
+) -> None:
+    root = project({"defs/resources.py": WAREHOUSE, "defs/busy.py": BUSY})
+    first = start(root, "--executor", "in_process")
+    try:
+        wait_for(root / "started", first)
+        second = loom(root, "materialize", "--executor", "in_process")
+    finally:
+        first.kill()
+        first.communicate()
+    assert second.returncode != 0
+    assert "warehouse.duckdb is in use by another run (run " in second.stderr
+    assert f"pid {first.pid})" in second.stderr
+    assert "Traceback" not in second.stderr
+
+
+DELETES_STORAGE = """
+import shutil
+
+import assetloom as dg
+
+
+@dg.asset
+def first(warehouse: dg.DuckDBResource) -> None:
+    warehouse.execute("CREATE TABLE t AS SELECT 1 AS x")
+
+
+@dg.asset(deps=[first])
+def deletes_loom() -> None:
+    shutil.rmtree(".loom")
+
+
+@dg.asset(deps=[deletes_loom])
+def second(warehouse: dg.DuckDBResource) -> None:
+    warehouse.execute("SELECT * FROM t")
+
+
+@dg.asset(deps=[second])
+def third(warehouse: dg.DuckDBResource) -> None:
+    warehouse.execute("SELECT * FROM t")
+"""
+
+
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess"])
+def test_a_warehouse_deleted_mid_run_is_one_message_and_never_recreated_empty(
+    project: WriteProject, executor: str
+) -> None:
+    root = project({"defs/resources.py": WAREHOUSE, "defs/steps.py": DELETES_STORAGE})
+    done = loom(root, "materialize", "--executor", executor)
+    assert done.returncode != 0
+    assert done.stderr.count("was deleted during the run") == 1, done.stderr
+    assert "not re-creating an empty warehouse" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (root / ".loom" / "warehouse.duckdb").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_warehouse_stops_the_run_before_it_starts(project: WriteProject) -> None:
+    root = project({"defs/resources.py": WAREHOUSE, "defs/steps.py": DELETES_STORAGE})
+    loom(root, "materialize", "--executor", "in_process", "--select", "first")
+    database = root / ".loom" / "warehouse.duckdb"
+    database.chmod(0o444)
+    try:
+        done = loom(root, "materialize", "--executor", "in_process")
+    finally:
+        database.chmod(0o644)
+    assert done.returncode != 0
+    assert "is read-only" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess", "dask"])
+def test_the_example_project_materializes_with_every_executor(
+    tmp_path: Path, executor: str
+) -> None:
+    if executor == "dask":
+        pytest.importorskip("distributed", reason="dask[distributed] is not installed")
+    repo = Path(__file__).resolve().parents[2]
+    root = tmp_path / "example"
+    for name in ("defs", "components", "data", "pyproject.toml"):
+        source = repo / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.exists():
+            shutil.copy(source, root / name)
+    done = loom(root, "materialize", "--executor", executor, "--max-concurrent", "2")
+    assert done.returncode == 0, done.stderr
+    assert "6 materialized, 0 failed, 0 skipped" in done.stdout
