@@ -39,6 +39,7 @@ class LocationProcess:
     def __init__(self, config: LocationConfig, workspace_root: Path) -> None:
         self.config = config
         self._ids = itertools.count(1)
+        self._shutting_down = False
         self._stderr_tail: collections.deque[str] = collections.deque(maxlen=STDERR_TAIL)
         location = {
             "kind": config.kind.value,
@@ -109,9 +110,16 @@ class LocationProcess:
     def request(self, op: str, **fields: Any) -> Iterator[Json]:
         return self.answers(self.send(op, **fields))
 
-    def close(self) -> None:
-        if self._process.poll() is None:
+    def request_shutdown(self) -> None:
+        """Ask the process to exit, without waiting (``close`` waits): closing several
+        locations then overlaps their exits."""
+        if not self._shutting_down and self._process.poll() is None:
+            self._shutting_down = True
             self.send("shutdown")
+
+    def close(self) -> None:
+        self.request_shutdown()
+        if self._process.poll() is None:
             try:
                 self._process.wait(timeout=SHUTDOWN_TIMEOUT)
             except subprocess.TimeoutExpired:

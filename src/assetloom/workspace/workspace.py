@@ -117,6 +117,9 @@ class Workspace:
     def close(self) -> None:
         for location in self.locations.values():
             if location.process is not None:
+                location.process.request_shutdown()
+        for location in self.locations.values():
+            if location.process is not None:
                 location.process.close()
                 location.process = None
 
