@@ -146,3 +146,10 @@ def test_component_defs_is_importable_from_the_testing_module() -> None:
     from assetloom.components.testing import component_defs
 
     assert component_defs is dg.component_defs
+
+
+def test_resolution_context_resolve_value_validates_as_a_type() -> None:
+    context = dg.ResolutionContext().at_path("items").at(0)
+    assert context.path == ("items", 0)
+    assert context.resolve_value(["a"], as_type=list[str]) == ["a"]
+    assert context.resolve_value({"k": 1}) == {"k": 1}

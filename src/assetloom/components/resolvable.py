@@ -126,6 +126,15 @@ class ResolutionContext:
     def at(self, *parts: PathPart) -> ResolutionContext:
         return dataclasses.replace(self, path=(*self.path, *parts))
 
+    def at_path(self, path_part: PathPart) -> ResolutionContext:
+        """Dagster's spelling of :meth:`at` for one part."""
+        return self.at(path_part)
+
+    def resolve_value(self, value: Any, as_type: Any = None) -> Any:
+        """``value`` with its templates rendered and, given ``as_type``, validated as that
+        type. Templates are rendered before any resolver runs, so only the type is left."""
+        return value if as_type is None else _adapter(as_type).validate_python(value)
+
     @property
     def location(self) -> SourceLocation | None:
         return self.locate(self.path) if self.locate else None
