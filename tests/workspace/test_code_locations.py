@@ -327,6 +327,7 @@ def test_an_interpreter_that_cannot_start_is_a_located_error(tmp_path: Path) -> 
                   path: ok
                   location_name: elsewhere
                   python: no/such/python
+              - project: {path: not_there}
             """,
         },
     )
@@ -334,6 +335,10 @@ def test_an_interpreter_that_cannot_start_is_a_located_error(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "workspace.yaml:3:5: error[LOOM601]: code location `elsewhere` cannot start" in (
         done.stderr
+    )
+    assert (
+        "workspace.yaml:7:5: error[LOOM601]: code location `not_there` cannot start: no folder"
+        in (done.stderr)
     )
     assert "fine" in done.stdout
 

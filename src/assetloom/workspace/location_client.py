@@ -53,6 +53,11 @@ class LocationProcess:
             "assetloom.workspace.location_process",
             json.dumps(location),
         ]
+        if not config.root.is_dir():
+            raise CodeLocationError(
+                f"code location `{config.name}` cannot start: no folder {config.root}",
+                location=config.declared_at,
+            )
         try:
             self._process = subprocess.Popen(
                 command,
