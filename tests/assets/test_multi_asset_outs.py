@@ -169,3 +169,15 @@ def test_io_manager_key_stores_the_value_with_that_resource(tmp_path) -> None:
     result = dg.materialize([stored, total], resources={"files": files})
     assert result.asset_value("total") == 3
     assert files.load_input(dg.AssetKey("stored")) == [1, 2]
+
+
+def test_a_multi_asset_returning_nothing_materializes_every_asset() -> None:
+    ran: list[str] = []
+
+    @dg.multi_asset(specs=[dg.AssetSpec("x"), dg.AssetSpec("y", deps=["x"])])
+    def side_effects() -> None:
+        ran.append("run")
+
+    result = dg.materialize([side_effects])
+    assert ran == ["run"]
+    assert result.succeeded_keys == [dg.AssetKey("x"), dg.AssetKey("y")]

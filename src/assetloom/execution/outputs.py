@@ -65,8 +65,8 @@ def _items(step: AssetsDefinition, returned: Any) -> Iterable[Any]:
         return [returned]
     if isinstance(returned, (MaterializeResult, Output, AssetCheckResult)):
         return [returned]
-    if returned is None:
-        return [] if len(step.specs) > 1 or step.check_specs else [None]
+    if returned is None:  # as in Dagster: nothing returned materializes every asset
+        return [MaterializeResult(spec.key) for spec in step.specs]
     if len(step.specs) == 1:
         return [returned]
     if isinstance(returned, tuple):
