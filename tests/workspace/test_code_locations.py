@@ -191,6 +191,7 @@ def test_a_key_in_two_locations_is_reported_naming_both(workspace: Path) -> None
             "defined in two code locations: `code_location_1` (location_1/defs/assets.py:6:1) "
             "and `code_location_2` (location_2/defs/copy.py:6:1)"
         ) in done.stderr
+        assert "   6 | @dg.asset" in done.stderr  # the code frame, read from the workspace
     assert not (workspace / "data/code_location_2_asset.json").exists()  # nothing ran
 
 

@@ -57,6 +57,18 @@ def report_failed_locations(workspace: Workspace) -> bool:
     return bool(workspace.failed_locations())
 
 
+def joined_graph(workspace: Workspace) -> WorkspaceGraph:
+    """The workspace graph; when the locations conflict (a key in two of them, a cycle
+    through several), their errors are printed with code frames and the command exits."""
+    try:
+        return workspace.graph()
+    except LoomError as error:
+        diagnostics = error.diagnostics()
+        print_diagnostics(diagnostics, workspace.root)
+        click.echo(count_diagnostics(diagnostics), err=True)
+        sys.exit(ExitCode.INVALID)
+
+
 def asset_rows(graph: WorkspaceGraph) -> list[dict[str, Any]]:
     """The rows of ``list defs`` (the same fields as for a project), one per key."""
     rows = []
@@ -95,7 +107,7 @@ def list_workspace_defs(
 
     with open_workspace(file) as workspace:
         failed = report_failed_locations(workspace)
-        graph = workspace.graph()
+        graph = joined_graph(workspace)
         rows = asset_rows(graph)
         history = asset_history(workspace_storage_project(file), graph.asset_graph)
         for row, key in zip(rows, graph.toposorted(), strict=True):
@@ -164,7 +176,7 @@ def materialize_workspace(
         raise click.UsageError("--stale and --from-failure cannot be combined")
     with open_workspace(file) as workspace:
         failed = report_failed_locations(workspace)
-        graph = workspace.graph()
+        graph = joined_graph(workspace)
         keys = graph.executable_keys if selection is None else select_executable(graph, selection)
         storage_project = workspace_storage_project(file)
         if stale:
