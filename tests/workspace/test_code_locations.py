@@ -439,3 +439,29 @@ def test_reload_restarts_a_location_whose_process_died(workspace: Path) -> None:
         again = run_workspace(opened, [AssetKey("code_location_1_asset")])
         assert again.success
     assert written(workspace, "code_location_1_asset") == 5
+
+
+def test_what_user_code_prints_or_reads_cannot_break_the_protocol(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "noisy/defs/assets.py": """
+            import sys
+
+            import assetloom as dg
+
+            print('{"id": 1, "type": "snapshot", "assets": []}')  # looks like the protocol
+
+            @dg.asset
+            def noisy() -> int:
+                print("not json")
+                sys.stdout.flush()
+                return len(sys.stdin.read())  # nothing to read: it is not the protocol's stdin
+            """,
+            "workspace.yaml": "load_from: [{project: {path: noisy}}]\n",
+        },
+    )
+    done = loom(tmp_path, "materialize")
+    assert done.returncode == 0, done.stderr
+    assert "1 materialized" in done.stdout
+    assert "not json" in done.stderr  # relayed from the location's stdout to loom's stderr
