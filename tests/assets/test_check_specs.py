@@ -163,3 +163,28 @@ def test_check_context_names_the_checks() -> None:
 
     [evaluation] = dg.materialize([a, named]).get_asset_check_evaluations()
     assert evaluation.passed
+
+
+def test_a_multi_asset_check_on_assets_of_two_steps_records_each_result_once() -> None:
+    @dg.asset
+    def one() -> int:
+        return 1
+
+    @dg.asset
+    def two(one: int) -> int:
+        return one + 1
+
+    @dg.multi_asset_check(
+        specs=[dg.AssetCheckSpec("c1", asset="one"), dg.AssetCheckSpec("c2", asset="two")]
+    )
+    def both(context: dg.AssetCheckExecutionContext):
+        yield dg.AssetCheckResult(asset_key="one", passed=True)
+        yield dg.AssetCheckResult(
+            asset_key="two", passed=False, severity=dg.AssetCheckSeverity.WARN
+        )
+
+    result = dg.materialize([one, two, both])
+    assert sorted((e.check_name, e.passed) for e in result.get_asset_check_evaluations()) == [
+        ("c1", True),
+        ("c2", False),
+    ]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import inspect
 import traceback
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.checks import AssetChecksDefinition, AssetCheckSpec
 from assetloom.assets.definition import ParamRole
+from assetloom.assets.key import AssetKey
 from assetloom.assets.results import AssetCheckEvaluation, AssetCheckResult
 from assetloom.config import build_config, op_config
 from assetloom.execution.context import AssetCheckExecutionContext
@@ -34,11 +36,14 @@ def evaluation_of(spec: AssetCheckSpec, result: AssetCheckResult) -> AssetCheckE
 def run_check(
     check: AssetChecksDefinition,
     runner: StepRunner,
+    produced: Collection[AssetKey],
     evaluations: list[AssetCheckEvaluation],
     failures: list[StepFailure],
 ) -> None:
-    """Call the check's function and record one evaluation per result, or one failure per
-    check it owns when it raises."""
+    """Call the check's function after a step that ``produced`` some of its assets, and
+    record one evaluation per result on those assets, or one failure per such check when it
+    raises. (A check on assets of several steps runs after each; each result is recorded
+    once, after its own asset.)"""
     config = op_config(runner.run_config, check.node_name)
     try:
         kwargs: dict[str, Any] = {}
@@ -60,7 +65,7 @@ def run_check(
         results = _results(check, check.compute_fn(**kwargs))
     except Exception as error:
         formatted = traceback.format_exc()
-        for spec in check.specs:
+        for spec in (s for s in check.specs if s.asset_key in produced):
             failures.append(
                 StepFailure(
                     spec.name,
@@ -72,7 +77,9 @@ def run_check(
                 )
             )
         return
-    evaluations.extend(evaluation_of(spec, result) for spec, result in results)
+    evaluations.extend(
+        evaluation_of(spec, result) for spec, result in results if spec.asset_key in produced
+    )
 
 
 def _results(

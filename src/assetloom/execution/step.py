@@ -170,7 +170,7 @@ class StepRunner:
         failures: list[StepFailure] = []
         evaluations.extend(evaluation_of(spec, result) for spec, result in produced.check_results)
         for check in _checks_after(self.graph, produced.values):
-            run_check(check, self, evaluations, failures)
+            run_check(check, self, produced.values.keys(), evaluations, failures)
         return StepResult(
             step.node_name,
             keys,
