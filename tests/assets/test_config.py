@@ -79,3 +79,13 @@ def test_unset_env_var_is_an_error_naming_it(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("NO_SUCH_TOKEN", raising=False)
     with pytest.raises(dg.DagsterInvalidConfigError, match="`NO_SUCH_TOKEN` is not set"):
         Api(token=dg.EnvVar("NO_SUCH_TOKEN"))
+
+
+def test_run_config_object_converts_to_dagsters_dict_shape() -> None:
+    config = dg.RunConfig(ops={"rows": RowsConfig(limit=2), "raw": {"limit": 1}})
+    assert config.to_config_dict() == {
+        "ops": {
+            "rows": {"config": {"limit": 2, "label": "rows"}},
+            "raw": {"config": {"limit": 1}},
+        }
+    }

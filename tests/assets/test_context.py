@@ -80,3 +80,9 @@ def test_output_required_false_lets_an_asset_yield_nothing() -> None:
     result = dg.materialize([maybe])
     assert result.success
     assert result.skipped_keys == [dg.AssetKey("maybe")]
+
+
+def test_context_in_a_unit_test_has_no_partition_and_lists_its_resources() -> None:
+    with dg.build_asset_context(resources={"db": "conn"}) as context:
+        assert not context.has_partition_key
+        assert context.resources.original_resource_dict() == {"db": "conn"}
