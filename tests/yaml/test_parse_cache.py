@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from assetloom.loading.session import LoadSession
+from assetloom.project import Project
 from assetloom.yaml import source as yaml_source
-from assetloom.yaml.parse_cache import ParseCache, parse_cache_for
+from assetloom.yaml.parse_cache import ParseCache
 from assetloom.yaml.source import read_yaml_documents
 
 TEXT = """\
@@ -140,10 +142,9 @@ def test_no_cache_when_loom_no_cache_is_set(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LOOM_NO_CACHE", "1")
-    monkeypatch.setattr("assetloom.yaml.parse_cache._CACHES", {})
-    cache = parse_cache_for(tmp_path / ".loom")
-    read_yaml_documents(_write(tmp_path), "p", cache)
-    cache.save()
+    _write(tmp_path)
+    session = LoadSession(Project.at(tmp_path))
+    session.check_documents([tmp_path / "defs" / "etl" / "defs.yaml"])
     assert not (tmp_path / ".loom").exists()
 
 

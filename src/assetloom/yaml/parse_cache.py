@@ -33,7 +33,7 @@ from typing import Any, Final
 from assetloom.yaml import source as yaml_source
 from assetloom.yaml.source import PositionMap, YamlDocument
 
-__all__ = ["ParseCache", "parse_cache_for"]
+__all__ = ["DISABLE_VARIABLE", "ParseCache"]
 
 # Bump when the layout of the file or the shape of a cached document changes.
 _FORMAT: Final = 3
@@ -124,19 +124,6 @@ class ParseCache:
         signer.update(key)
         signer.update(payload)
         return signer.digest()
-
-
-def parse_cache_for(storage_dir: Path) -> ParseCache:
-    """The one cache of a storage folder in this process (shared by check and load)."""
-    cache = _CACHES.get(storage_dir)
-    if cache is None:
-        enabled = os.environ.get(DISABLE_VARIABLE, "") in ("", "0")
-        cache = ParseCache(storage_dir / "cache" / "yaml.marshal" if enabled else None)
-        _CACHES[storage_dir] = cache
-    return cache
-
-
-_CACHES: dict[Path, ParseCache] = {}
 
 
 # --- the file format -----------------------------------------------------------------------
