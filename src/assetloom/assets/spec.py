@@ -51,14 +51,14 @@ class AssetIn:
         return self.dagster_type is Nothing
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, slots=True)
 class AssetOut:
     """One output of a ``@multi_asset(outs={name: AssetOut(...)})``: the asset's key
     (default: ``key_prefix`` + the output's name) and its attributes. ``is_required=False``
     lets the function leave it out of a run; ``dagster_type`` is accepted and not checked."""
 
-    key: CoercibleToAssetKey | None = None
     key_prefix: str | Sequence[str] | None = None
+    key: CoercibleToAssetKey | None = None
     dagster_type: Any = None
     description: str | None = None
     is_required: bool = True
@@ -70,26 +70,9 @@ class AssetOut:
     tags: Mapping[str, str] | None = None
     kinds: Iterable[str] | None = None
 
-    def __init__(
-        self,
-        key_prefix: str | Sequence[str] | None = None,
-        key: CoercibleToAssetKey | None = None,
-        dagster_type: Any = None,
-        description: str | None = None,
-        is_required: bool = True,
-        io_manager_key: str | None = None,
-        metadata: Mapping[str, Any] | None = None,
-        group_name: str | None = None,
-        code_version: str | None = None,
-        owners: Sequence[str] | None = None,
-        tags: Mapping[str, str] | None = None,
-        kinds: Iterable[str] | None = None,
-    ) -> None:
-        if key is not None and key_prefix is not None:
+    def __post_init__(self) -> None:
+        if self.key is not None and self.key_prefix is not None:
             raise TypeError("AssetOut takes either `key` or `key_prefix`, not both")
-        for name, value in locals().items():
-            if name != "self":
-                object.__setattr__(self, name, value)
 
     def key_for(self, output_name: str) -> AssetKey:
         if self.key is not None:
