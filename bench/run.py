@@ -51,6 +51,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import dagster_env
+import executors
 import generate
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -67,6 +68,9 @@ PYDANTIC_FLOOR = "pydantic floor"
 YAML_FLOOR = "yaml parse floor"
 FLOORS = ("python -c pass", "import", PYDANTIC_FLOOR, "--help")
 SIZE_FLOORS = (YAML_FLOOR,)
+# assetloom only: a long-lived session's reload after one defs.yaml was edited.
+RELOAD = "incremental reload"
+RELOAD_TARGET = 0.10  # reload time / full load time, in the same process
 STDERR_TAIL = 2000
 
 # The issue's targets for ratio = Dagster time / assetloom time: (cell, size) -> minimum.
@@ -188,6 +192,29 @@ for folder, _, names in os.walk(os.path.join(sys.argv[1], "defs")):
 print(json.dumps({"yaml_files": files, "yaml_events": events}))
 """
 )
+# argv[1] is the project root: load in a session, edit the middle defs.yaml, reload.
+_RELOAD = """\
+import json, sys, time
+from pathlib import Path
+from assetloom.loading.session import LoadSession
+from assetloom.project import Project
+root = Path(sys.argv[1])
+start = time.perf_counter()
+session = LoadSession(Project.at(root))
+session.load().resolve_asset_graph()
+full_load_s = time.perf_counter() - start
+files = sorted((root / "defs").glob("*/defs.yaml"))
+edited = files[len(files) // 2]
+original = edited.read_bytes()
+try:
+    edited.write_bytes(original.replace(b"SELECT", b"SELECT /* edited */", 1))
+    start = time.perf_counter()
+    graph = session.reload().resolve_asset_graph()
+    reload_s = time.perf_counter() - start
+finally:
+    edited.write_bytes(original)
+print(json.dumps({"call_s": reload_s, "full_load_s": full_load_s, "assets": len(graph.all_keys)}))
+"""
 _CLI = {
     "check_yaml": ("check", "yaml"),
     "list_defs": ("list", "defs", "--json"),
@@ -386,7 +413,8 @@ def measure(
         result.facts = facts
         result.samples.append(sample.as_json())
         if call_cell is not None and "call_s" in facts:
-            call_cell.samples.append({"wall_s": facts["call_s"], "maxrss_mib": None})
+            extra = {"full_load_s": facts["full_load_s"]} if "full_load_s" in facts else {}
+            call_cell.samples.append({"wall_s": facts["call_s"], "maxrss_mib": None, **extra})
     if call_cell is not None and result.status != "ok":
         call_cell.status, call_cell.detail = result.status, result.detail
     print(_progress(result), file=sys.stderr, flush=True)
@@ -546,6 +574,20 @@ def measure_size(
         materialize_argv = [py, "-c", _MATERIALIZE[fw.name], str(root)]
         timed("materialize", materialize_argv, timeout=materialize_limit, call_cell=call)
     results.append(call)
+    if not skip_materialize:
+        for cell, argv in executors.commands(fw.name, py, root, size).items():
+            run_only = CellResult(fw.name, cell + executors.CALL, size)
+            results.append(measure(fw, cell, size, argv, cwd=root, env=env, repeats=repeats,
+                                   timeout=materialize_limit, expected=expected,
+                                   call_cell=run_only))  # fmt: skip
+            results.append(run_only)
+    if fw.name == "assetloom":
+        reload = CellResult(fw.name, RELOAD, size)
+        reload_argv = [py, "-c", _RELOAD, str(root)]
+        options = {"repeats": repeats, "timeout": timeout, "expected": expected}
+        measure(fw, f"{RELOAD} (process)", size, reload_argv, cwd=root, env=env, call_cell=reload,
+                **options)  # fmt: skip
+        results.append(reload)
     return results
 
 
@@ -813,6 +855,37 @@ def _cold_section(
     return lines
 
 
+def _reload_section(by_key: dict[Any, CellResult], sizes: list[int]) -> list[str]:
+    measured = [(size, by_key[("assetloom", RELOAD, size)]) for size in sizes
+                if ("assetloom", RELOAD, size) in by_key]  # fmt: skip
+    if not measured:
+        return []
+    lines = [
+        "",
+        f"## {RELOAD.capitalize()}",
+        "",
+        "assetloom only: one process loads the project in a `LoadSession` (the full load: "
+        "imports, every file, the graph), one `defs.yaml` is edited, and `session.reload()` "
+        "returns the new, validated graph. Target: the reload takes at most "
+        f"{RELOAD_TARGET:.0%} of the full load.",
+        "",
+        "| size | reload s | full load s | reload / full load | target | met |",
+        "|---:|---:|---:|---:|---:|:---:|",
+    ]
+    for size, result in measured:
+        fulls = [s["full_load_s"] for s in result.samples if "full_load_s" in s]
+        reload_s = result.median_s
+        full_s = statistics.median(fulls) if fulls and result.status == "ok" else None
+        share = reload_s / full_s if reload_s is not None and full_s else None
+        met = "-" if share is None else _mark(share <= RELOAD_TARGET)
+        shown = "-" if share is None else f"{share:.1%}"
+        lines.append(
+            f"| {size} | {_fmt_s(reload_s)} | {_fmt_s(full_s)} | {shown} "
+            f"| {RELOAD_TARGET:.0%} | {met} |"
+        )
+    return lines
+
+
 def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
     by_key = {(r.framework, r.cell, r.size): r for r in results}
     args = report["args"]
@@ -879,6 +952,8 @@ def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
         )
     lines += _targets_list(by_key, sizes)
     lines += _cold_section(by_key, sizes, parse_cache=parse_cache, cold=args.get("cold", True))
+    lines += _reload_section(by_key, sizes)
+    lines += executors.section(by_key, sizes, _fmt_s, _mark)
     lines += _floor_section(by_key, sizes, parse_cache=parse_cache)
     problems = [r for r in results if r.status in {"error", "timeout"}]
     if problems:

@@ -73,6 +73,9 @@ def test_harness_runs_assetloom_at_100_assets(tmp_path: Path) -> None:
         assert cold == results[(cell, 100)]["facts"][fact]
     assert ("materialize_call (no cache)", 100) not in results
     assert report["args"]["cold"] is True
+    reload = results[("incremental reload", 100)]
+    assert reload["status"] == "ok", reload["detail"]
+    assert 0 < reload["median_s"] < reload["samples"][0]["full_load_s"]
     yaml_floor = results[("yaml parse floor", 100)]["facts"]
     assert yaml_floor["yaml_files"] == report["projects"]["100"]["folders"]
     assert yaml_floor["yaml_events"] > 0
@@ -95,6 +98,8 @@ def test_harness_runs_assetloom_at_100_assets(tmp_path: Path) -> None:
     }
     assert rows[("load", "100")][3:7] == ["-", "-", "", ""]  # no Dagster side, no target at 100
 
+    reload_rows = _table(_section(markdown, "## Incremental reload"), "| size | reload s")
+    assert [row[0] for row in reload_rows[2:]] == ["100"]
     cold = _table(_section(markdown, "## Without the parse cache"), "| cell | size | assetloom s")
     assert cold[0] == [
         "cell",

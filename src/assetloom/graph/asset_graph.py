@@ -7,6 +7,7 @@ cycle; it never appears in our API.
 
 from __future__ import annotations
 
+import copy
 import heapq
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass
@@ -59,6 +60,85 @@ class AssetGraph:
         self._order: tuple[AssetKey, ...] | None = None
         self._checks: dict[AssetKey, list[AssetChecksDefinition]] = {}
         self._link_checks(checks)
+
+    def updated(
+        self, removed: Sequence[AssetsDefinition], added: Sequence[AssetsDefinition]
+    ) -> AssetGraph | None:
+        """This graph less ``removed`` plus ``added``, linked and checked in time that grows
+        with the change, not the graph (a reload after one file of a large project changed).
+        None for a change it does not patch — a key that others depend on loses its
+        definition, a new key a parameter bound as a resource could now mean, two
+        definitions of one key, a new cycle: build the graph afresh, which explains."""
+        removed_keys = {spec.key for d in removed for spec in d.specs}
+        added_keys = {spec.key for d in added for spec in d.specs}
+        kept = self._spec.keys() - removed_keys
+        gone = removed_keys - added_keys
+        resource_names = {name for b in self._bindings.values() for name in b.resources}
+        if (
+            any(self._assets_def.get(spec.key) is not d for d in removed for spec in d.specs)
+            or any(key in kept for key in added_keys)
+            or any(self._children.get(key) or self._checks.get(key) for key in gone)
+            or any(key.name in resource_names for key in added_keys - removed_keys)
+        ):
+            return None
+        old_edges = {
+            (parent, spec.key)
+            for d in removed
+            for spec in d.specs
+            for parent in self._parents[spec.key]
+        }
+        graph = copy.copy(self)
+        graph._assets_def = dict(self._assets_def)
+        graph._spec = dict(self._spec)
+        graph._bindings = dict(self._bindings)
+        graph._parents = dict(self._parents)
+        graph._children = dict(self._children)  # each list is copied before it changes
+        graph._external = set(self._external)
+        graph._order = None
+        for assets_def in removed:
+            graph._unlink(assets_def)
+        for assets_def in added:
+            for spec in assets_def.specs:
+                graph._assets_def[spec.key] = assets_def
+                graph._spec[spec.key] = spec
+                if assets_def.is_executable:
+                    graph._external.discard(spec.key)
+                else:
+                    graph._external.add(spec.key)
+        for parent in {p for d in added for p in graph._parents_of(d)} | added_keys:
+            if parent in graph._children:
+                graph._children[parent] = list(graph._children[parent])
+        graph._link_assets(added)
+        new_edges = {(p, key) for key in added_keys for p in graph._parents[key]} - old_edges
+        return graph if graph._no_cycle_through(new_edges) else None
+
+    def _parents_of(self, assets_def: AssetsDefinition) -> set[AssetKey]:
+        inputs = self._bind(assets_def).inputs.values()
+        return {p for spec in assets_def.specs for p in (*spec.dep_keys, *inputs)}
+
+    def _unlink(self, assets_def: AssetsDefinition) -> None:
+        self._bindings.pop(id(assets_def), None)
+        for spec in assets_def.specs:
+            key = spec.key
+            del self._assets_def[key], self._spec[key]
+            self._external.discard(key)
+            for parent in self._parents.pop(key):
+                siblings = [child for child in self._children[parent] if child != key]
+                self._children[parent] = siblings
+                if not siblings and parent in self._external and parent not in self._spec:
+                    del self._children[parent], self._parents[parent]  # nobody needs it now
+                    self._external.discard(parent)
+            if not self._children.get(key):
+                self._children.pop(key, None)
+
+    def _no_cycle_through(self, edges: Set[tuple[AssetKey, AssetKey]]) -> bool:
+        """Whether no cycle uses one of ``edges`` (new edges of a graph that had no cycle
+        without them): none does when no edge's parent lies downstream of the edges'
+        children (conservative: False may be a false alarm; the caller then builds afresh)."""
+        if not edges:
+            return True
+        below = _walk({child for _, child in edges}, self._children, None)
+        return not any(parent in below for parent, _ in edges)
 
     # --- construction -------------------------------------------------------------------
 

@@ -99,6 +99,12 @@ class ProjectImporter:
                 return ".".join(part for part in parts if part != "__init__")
         return ".".join(("_assetloom_external", *file.with_suffix("").parts[-2:]))
 
+    def files(self) -> list[str]:
+        """The source files of the project's modules imported so far."""
+        self._record()
+        found = (getattr(sys.modules.get(name), "__file__", None) for name in self.modules)
+        return [file for file in found if file]
+
     def forget(self) -> None:
         """Drop every module of the project from sys.modules, so the next import reads the
         files again (a reload after edits)."""

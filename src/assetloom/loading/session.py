@@ -16,7 +16,8 @@ from pathlib import Path
 
 from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
-from assetloom.errors import LoomError, SourceLocation
+from assetloom.errors import LoadErrors, LoomError, SourceLocation
+from assetloom.loading.file_builds import FileBuilds, SourceStamps
 from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.pipeline import check_document
 from assetloom.loading.registry import ComponentRegistry
@@ -50,6 +51,9 @@ class LoadSession:
         enabled = os.environ.get(DISABLE_VARIABLE, "") in ("", "0")
         self.templates = TemplateEnvironment.for_settings(project.settings)
         self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
+        self.builds = FileBuilds()
+        self._sources = SourceStamps()
+        self._last: Definitions | None = None
         self.root_context = ComponentLoadContext(
             path=project.defs_root,
             project_root=project.root,
@@ -67,18 +71,36 @@ class LoadSession:
         return reports
 
     def load(self) -> Definitions:
-        """Every definition of the project, merged and validated; raises ``LoadErrors``
-        holding every problem found."""
+        """Every definition of the project, merged and validated once; raises
+        ``LoadErrors`` holding every problem found.
+
+        A file unchanged since the session's last load is not read again: what it produced
+        then is reused (see :meth:`reload`), and the graph is validated from the last one."""
         from assetloom.loading.walk import DefsLoader
 
         with self.importer.active():
-            return DefsLoader(self).load()
+            defs = DefsLoader(self).load()
+            try:
+                if self._last is not None:
+                    defs.validate_from(self._last)
+                else:
+                    defs.validate()
+            except LoomError as error:
+                raise LoadErrors([error]) from None
+        self._sources.record(self.importer.files())
+        self._last = defs
+        return defs
 
     def reload(self) -> Definitions:
-        """Load again, seeing every edit since the last load: ``defs.yaml`` files are read
-        again and the project's Python modules are imported afresh."""
-        self.importer.forget()
-        self.registry = ComponentRegistry(self.project, self.importer)
+        """Load again, seeing every edit since the last load. When only ``defs.yaml`` files
+        changed, only those are rebuilt (the rest of the project is reused, and the graph is
+        patched); when a Python module of the project changed, the project is imported and
+        built afresh."""
+        if self._sources.changed():
+            self.importer.forget()
+            self.registry = ComponentRegistry(self.project, self.importer)
+            self.builds.clear()
+            self._last = None
         return self.load()
 
     def _check_file(self, file: Path) -> FileReport:

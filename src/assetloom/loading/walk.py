@@ -71,6 +71,7 @@ class DefsLoader:
         self.parse_cache = session.parse_cache
         self.root_context = session.root_context
         self.templates = session.templates
+        self.builds = session.builds
         self.tree = DefsTree(self.project)
 
     def load(self) -> Definitions:
@@ -84,8 +85,6 @@ class DefsLoader:
         merged = self._attempt(
             lambda: Definitions.merge(*parts, code_location=self.project.name)
         )
-        if merged is not None and self._attempt(merged.validate) is None:
-            merged = None
         if self.errors:
             raise LoadErrors(self.errors)
         assert merged is not None
@@ -104,10 +103,12 @@ class DefsLoader:
         if folder is None:
             return []
         context = self.root_context.for_path(path)
-        if folder.defs_file is not None:
-            loaded = self._components_of(folder.defs_file, context)
+        defs_file = folder.defs_file
+        if defs_file is not None:
+            loaded, own = self._built(
+                defs_file, lambda: self._components_and_defs(defs_file, context)
+            )
             folder_components = [c for c in loaded if isinstance(c.component, DefsFolderComponent)]
-            own = [d for c in loaded if c not in folder_components for d in self._build(c)]
             if not folder_components:
                 return own
             below = self._walk_children(folder, context)
@@ -120,13 +121,37 @@ class DefsLoader:
             merged = self._attempt(lambda: apply_rules(Definitions.merge(*below), rules))
             return [*own, merged] if merged is not None else own
         if folder.component_module is not None:
-            return self._component_module(folder.component_module, context)
+            file = folder.component_module
+            return self._built(file, lambda: self._component_module(file, context))
         return self._walk_children(folder, context)
+
+    def _built(self, file: Path, make: Callable[[], T]) -> T:
+        """What ``file`` produced at the session's last load if it is unchanged, else
+        ``make()``."""
+        errors = len(self.errors)
+        return self.builds.build(file, make, lambda: len(self.errors) == errors)
+
+    def _components_and_defs(
+        self, file: Path, context: ComponentLoadContext
+    ) -> tuple[list[LoadedComponent], list[Definitions]]:
+        """The components of a ``defs.yaml``, and the definitions of those that are not
+        ``DefsFolderComponent``s (those post-process the folder below instead)."""
+        loaded = self._components_of(file, context)
+        own = [
+            d
+            for c in loaded
+            if not isinstance(c.component, DefsFolderComponent)
+            for d in self._build(c)
+        ]
+        return loaded, own
 
     def _walk_children(self, folder: Folder, context: ComponentLoadContext) -> list[Definitions]:
         out: list[Definitions] = []
         for module in folder.modules:
-            defs = self._attempt(lambda m=module: self._module(m, context))  # type: ignore[misc]
+            defs = self._built(
+                module,
+                lambda m=module: self._attempt(lambda: self._module(m, context)),  # type: ignore[misc]
+            )
             if defs is not None:
                 out.append(defs)
         for child in folder.folders:
