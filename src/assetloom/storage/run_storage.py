@@ -125,22 +125,22 @@ class RunStorage:
             conn.execute(events.insert(), [_event_row(e) for e in batch])
             for event in batch:
                 if isinstance(event, AssetMaterialized):
-                    key = event.key.to_user_string()
-                    materialized[key] = {
-                        "asset_key": key,
-                        "materialized_at": event.timestamp,
-                        "materialized_run_id": event.run_id,
-                        "code_version": event.code_version,
-                    }
+                    _keep_newest(
+                        materialized,
+                        event.key,
+                        materialized_at=event.timestamp,
+                        materialized_run_id=event.run_id,
+                        code_version=event.code_version,
+                    )
                 elif isinstance(event, StepSucceeded | StepFailed | StepSkipped):
-                    for asset_key in event.asset_keys:
-                        key = asset_key.to_user_string()
-                        outcomes[key] = {
-                            "asset_key": key,
-                            "last_status": _STEP_END_STATUS[type(event)],
-                            "last_run_id": event.run_id,
-                            "last_status_at": event.timestamp,
-                        }
+                    for key in event.asset_keys:
+                        _keep_newest(
+                            outcomes,
+                            key,
+                            last_status_at=event.timestamp,
+                            last_status=_STEP_END_STATUS[type(event)],
+                            last_run_id=event.run_id,
+                        )
                 else:
                     self._record_run(conn, event)
             if materialized:
@@ -307,6 +307,16 @@ class RunStorage:
         for run_id, kind, count in conn.execute(query):
             counts.setdefault(run_id, {})[kinds[kind]] = count
         return counts
+
+
+def _keep_newest(rows: dict[str, dict[str, Any]], key: AssetKey, **values: Any) -> None:
+    """Keep ``values`` as the key's row unless the row holds a newer stamp (the first value,
+    a timestamp): the same rule the upsert applies against the database."""
+    name = key.to_user_string()
+    stamp = next(iter(values))
+    current = rows.get(name)
+    if current is None or values[stamp] >= current[stamp]:
+        rows[name] = {"asset_key": name, **values}
 
 
 def _event_row(event: RunEvent) -> dict[str, Any]:
