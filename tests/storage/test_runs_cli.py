@@ -116,3 +116,17 @@ def test_a_project_that_never_ran_has_no_runs_and_no_database(root: Path) -> Non
     done = loom(root, "runs", "list")
     assert done.stdout == "no runs recorded yet (loom materialize records one)\n"
     assert not (root / ".loom" / "runs.sqlite").exists()
+
+
+def test_list_defs_on_a_project_that_never_ran_does_not_import_sqlalchemy(root: Path) -> None:
+    script = (
+        "import sys\n"
+        "from assetloom.cli.main import cli\n"
+        "cli.main(['list', 'defs', '--json'], standalone_mode=False)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sqlalchemy', 'rich'}))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=root, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
