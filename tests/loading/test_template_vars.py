@@ -397,3 +397,29 @@ def test_check_yaml_reports_template_syntax_errors_without_importing_template_va
         "looking for the following tags: 'elif' or 'else' or 'endif'. The innermost block "
         "that needs to be closed is 'if'",
     ]
+
+
+def test_every_failing_template_of_a_document_is_reported(
+    project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: ["{{ self }}", "ok", "{{ 'x'.format() }}"]
+              note: "{{ env.LOOM_TEST_UNSET }}"
+            """,
+        }
+    )
+    errors = load_errors(root)
+    assert [error.split(": ")[0] for error in errors] == [
+        "defs/t/defs.yaml:3:11",
+        "defs/t/defs.yaml:3:31",
+        "defs/t/defs.yaml:4:9",
+    ]
+    assert "undefined name `self`" in errors[0]
+    assert "'format' of 'str' object is unsafe" in errors[1]
+    assert "`LOOM_TEST_UNSET` is not set" in errors[2]

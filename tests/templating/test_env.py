@@ -114,6 +114,12 @@ def test_an_error_message_never_shows_the_value_of_a_variable_read(source: str) 
     assert SECRET[:8] not in str(error)
 
 
+def test_the_original_error_is_not_kept_when_it_may_hold_a_value() -> None:
+    error = refusal("{{ check(env.LOOM_SECRET_KEY) }}")
+    assert error.__cause__ is None
+    assert error.__suppress_context__
+
+
 def test_a_hidden_value_is_replaced_by_the_variable_name() -> None:
     assert refusal("{{ tables[env.LOOM_SECRET_KEY] }}").message == (
         "dict value has no key `<value of $LOOM_SECRET_KEY>` — did you mean `orders`?"

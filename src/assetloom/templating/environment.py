@@ -19,7 +19,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from assetloom.errors import LoomError, SourceLocation, TemplateError, did_you_mean
+from assetloom.errors import (
+    LoadErrors,
+    LoomError,
+    SourceLocation,
+    TemplateError,
+    did_you_mean,
+)
 from assetloom.templating.limits import RenderBudget, TemplateLimits, spending
 from assetloom.templating.scope import (
     EnvAccessor,
@@ -116,7 +122,8 @@ class TemplateEnvironment:
     ) -> Any:
         """``value`` (one document's data) with every template string rendered, all within
         one time budget. Untouched subtrees (and the whole value, when nothing changed) are
-        returned as the same objects, never copied."""
+        returned as the same objects, never copied. Raises the TemplateError of the one
+        string that failed, or LoadErrors holding those of several."""
         return self.render_document(value, scope, positions, base_path).value
 
     def render_document(
@@ -125,8 +132,13 @@ class TemplateEnvironment:
         """:meth:`render_tree`, also telling which environment variables were read, so
         later errors about the rendered values (validation) can hide them too."""
         budget = RenderBudget(self.limits)
+        failures: list[TemplateError] = []
         with spending(budget):
-            rendered = self._tree(value, scope, positions, base_path, budget)
+            rendered = self._tree(value, scope, positions, base_path, budget, failures)
+        if len(failures) == 1:
+            raise failures[0]
+        if failures:
+            raise LoadErrors(failures)
         return RenderedTree(rendered, frozenset(budget.env_read))
 
     def render_text(
@@ -159,15 +171,25 @@ class TemplateEnvironment:
         positions: PositionMap,
         path: KeyPath,
         budget: RenderBudget,
+        failures: list[TemplateError],
     ) -> Any:
+        """``value`` rendered; each string that fails is left as it was and its error added
+        to ``failures`` (all of a document's are reported at once), until the budget runs
+        out."""
+        if budget.exhausted:
+            return value
         if isinstance(value, str):
             if "{{" not in value and "{%" not in value:
                 return value
-            return self._render(value, scope, lambda: positions.location(path), budget)
+            try:
+                return self._render(value, scope, lambda: positions.location(path), budget)
+            except TemplateError as error:
+                failures.append(error)
+                return value
         if isinstance(value, dict):
             new_dict: dict[Any, Any] | None = None
             for key, item in value.items():
-                rendered = self._tree(item, scope, positions, (*path, key), budget)
+                rendered = self._tree(item, scope, positions, (*path, key), budget, failures)
                 if rendered is not item:
                     if new_dict is None:
                         new_dict = dict(value)
@@ -176,7 +198,9 @@ class TemplateEnvironment:
         if isinstance(value, list):
             new_list: list[Any] | None = None
             for index, item in enumerate(value):
-                rendered = self._tree(item, scope, positions, (*path, index), budget)
+                rendered = self._tree(
+                    item, scope, positions, (*path, index), budget, failures
+                )
                 if rendered is not item:
                     if new_list is None:
                         new_list = list(value)
@@ -205,8 +229,9 @@ class TemplateEnvironment:
             message = _failure_message(error, scope, sandbox)
             for name in budget.env_read:
                 message = _redact(message, name)
-            cause = None if isinstance(error, (LoomError, _jinja_errors())) else error
-            raise TemplateError(message, location=locate()) from cause
+            # The original stays as the cause (for a traceback) unless it may hold a value.
+            shown = not budget.env_read and not isinstance(error, (LoomError, _jinja_errors()))
+            raise TemplateError(message, location=locate()) from (error if shown else None)
 
     # --- compiling --------------------------------------------------------------------
 

@@ -70,6 +70,13 @@ class RenderBudget:
         self.emitted = 0
         self.env_read: set[str] = set()
 
+    @property
+    def exhausted(self) -> bool:
+        """Out of time or iterations: nothing more of the document is worth rendering."""
+        return (
+            self.iterations > self.limits.max_iterations or time.monotonic() > self.deadline
+        )
+
     def tick(self) -> None:
         """One step of work: fails once the document's time is up."""
         if time.monotonic() > self.deadline:
