@@ -130,3 +130,19 @@ def test_from_failure_of_an_unknown_run_is_an_error(root: Path) -> None:
     done = materialize(root, "--from-failure", "nope")
     assert done.returncode == 1
     assert "no run has id `nope`" in done.stderr
+
+
+def test_stale_with_a_job_stays_within_the_jobs_assets(project: WriteProject) -> None:
+    jobs = """
+import assetloom as dg
+
+@dg.definitions
+def jobs() -> dg.Definitions:
+    return dg.Definitions(jobs=[dg.define_asset_job("front", selection=["orders", "report"])])
+"""
+    root = project({"defs/assets.py": ASSETS, "defs/jobs.py": jobs})
+    done = materialize(root, "--job", "front", "--stale")
+    assert done.returncode == 0, done.stderr
+    assert ran(done) == ["orders", "report"]
+    latest = json.loads(loom(root, "runs", "list", "--json").stdout)["runs"][0]
+    assert latest["selection"] == "--job front --stale"

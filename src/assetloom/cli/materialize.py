@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +18,9 @@ from assetloom.cli.workspace_option import current_workspace_file
 from assetloom.defs import Definitions
 from assetloom.execution.executors import EXECUTOR_NAMES
 from assetloom.project import Project
+
+if TYPE_CHECKING:
+    from assetloom.execution.materialize import Selection
 
 CANCELLED_EXIT = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
 
@@ -109,25 +113,25 @@ def materialize_command(
     run_config = (
         read_run_config_file(config_file, os.path.relpath(config_file))
         if config_file is not None
-        else job.config if job is not None else None
+        else job.config
+        if job is not None
+        else None
     )
     from assetloom.cli.recording import recorded_run
     from assetloom.execution.executors import executor_named
     from assetloom.execution.io_managers import FilesystemIOManager
     from assetloom.execution.materialize import materialize
 
-    run_selection = _narrowed(project, defs, selection, stale, from_failure)
+    base_selection = job.selection if job is not None else selection
+    run_selection = _narrowed(project, defs, base_selection, stale, from_failure)
     if not run_selection and run_selection is not None:
         click.echo("nothing to run: " + ("no asset is stale" if stale else "no step failed"))
         return
-    with recorded_run(
-        project, asked_for(selection, stale=stale, from_failure=from_failure)
-    ) as observer:
+    asked = asked_for(selection, job=job_name, stale=stale, from_failure=from_failure)
+    with recorded_run(project, asked) as observer:
         result = materialize(
             defs,
-            selection=run_selection
-            if run_selection is not None
-            else job.selection if job is not None else selection,
+            selection=run_selection if run_selection is not None else base_selection,
             raise_on_error=False,
             io_manager=FilesystemIOManager(project.storage_dir / "storage"),
             observer=observer,
@@ -159,7 +163,7 @@ def materialize_command(
 def _narrowed(
     project: Project,
     defs: Definitions,
-    selection: str | None,
+    selection: Selection,
     stale: bool,
     from_failure: str | None,
 ) -> list[AssetKey] | None:

@@ -36,9 +36,13 @@ def failed_keys(project: Project, graph: AssetGraph, run_id: str) -> frozenset[A
     return wanted & graph.executable_keys
 
 
-def asked_for(selection: str | None, *, stale: bool, from_failure: str | None) -> str | None:
+def asked_for(
+    selection: str | None, *, job: str | None = None, stale: bool, from_failure: str | None
+) -> str | None:
     """The run's selection as the user gave it, for ``loom runs`` (None: everything)."""
     parts = [selection] if selection else []
+    if job:
+        parts.append(f"--job {job}")
     if stale:
         parts.append("--stale")
     if from_failure:
