@@ -124,14 +124,14 @@ class WorkerDefinitions:
             self.run_tags,
         )
 
-    @staticmethod
-    def step(runner: StepRunner, node_name: str) -> AssetsDefinition:
-        """The step named ``node_name`` in the definitions a worker loaded."""
-        for key in runner.graph.executable_keys:
-            step = runner.graph.assets_def(key)
-            if step is not None and step.node_name == node_name:
-                return step
-        raise LookupError(f"no step `{node_name}` in the definitions this worker loaded")
+
+def steps_by_name(graph: AssetGraph) -> dict[str, AssetsDefinition]:
+    """Every executable step of a worker's graph, by node name (how the run names a step)."""
+    return {
+        step.node_name: step
+        for key in graph.executable_keys
+        if (step := graph.assets_def(key)) is not None
+    }
 
 
 def portable(result: StepResult) -> StepResult:

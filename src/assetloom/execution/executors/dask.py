@@ -25,12 +25,13 @@ from assetloom.execution.executors.backend import (
     StepBackend,
     WorkerDefinitions,
     portable,
+    steps_by_name,
 )
 from assetloom.execution.exit_guard import exit_refused
 from assetloom.execution.result import AssetOutcome, RemoteError, StepFailure
 from assetloom.execution.step import StepResult, StepRunner
 
-_RUNNERS: dict[str, StepRunner] = {}
+_RUNNERS: dict[str, tuple[StepRunner, dict[str, AssetsDefinition]]] = {}
 """On a Dask worker: the step runner of each run it has seen (the definitions, loaded once)."""
 
 
@@ -72,13 +73,17 @@ class _DaskBackend:
         self._client = client
         self._run = run
         workers = len(client.scheduler_info().get("workers", {})) or 1
-        # Two steps queued per worker, so a worker never idles while the next step travels.
-        self._capacity = 2 * workers
+        # A few steps queued per worker, so a worker never idles while the next step travels.
+        self._capacity = 4 * workers
         source = WorkerDefinitions.of(run)
         self._source = source if run.project_root is not None else client.scatter(source)
         from distributed import as_completed
 
-        self._completed = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
+        # Results come back with the completions, in batches: asking each future for its
+        # result would cost a round trip to a worker per step.
+        self._completed = as_completed(  # type: ignore[no-untyped-call]
+            loop=client.loop, with_results=True, raise_errors=False
+        )
         self._running: dict[Any, AssetsDefinition] = {}
         self._started: dict[Any, float] = {}
 
@@ -101,15 +106,15 @@ class _DaskBackend:
 
     def collect(self) -> Sequence[StepResult]:
         done = self._completed.next_batch(block=True)  # type: ignore[no-untyped-call]
-        return [self._result_of(future) for future in done]
+        return [self._result_of(future, outcome) for future, outcome in done]
 
-    def _result_of(self, future: Any) -> StepResult:
+    def _result_of(self, future: Any, outcome: Any) -> StepResult:
         step = self._running.pop(future)
         started = self._started.pop(future)
-        if future.status == "finished":
-            return future.result()  # type: ignore[no-any-return]
+        if isinstance(outcome, StepResult):
+            return outcome
         keys = tuple(sorted(step.keys))
-        error = future.exception() if future.status == "error" else None
+        error = outcome if isinstance(outcome, BaseException) else None
         if error is None:
             reason = RemoteError("WorkerLost", f"its Dask task ended as {future.status}")
         else:
@@ -127,14 +132,15 @@ class _DaskBackend:
         self._running.clear()
 
 
-def _run_step(
-    source: WorkerDefinitions, node_name: str, keys: frozenset[AssetKey]
-) -> StepResult:
+def _run_step(source: WorkerDefinitions, node_name: str, keys: frozenset[AssetKey]) -> StepResult:
     """The Dask task: run one step (or the ``keys`` subset of a multi-asset) with the run's
     definitions, loaded once per worker."""
-    runner = _RUNNERS.get(source.run_id)
-    if runner is None:
-        runner = _RUNNERS[source.run_id] = source.runner()
+    loaded = _RUNNERS.get(source.run_id)
+    if loaded is None:
+        runner = source.runner()
+        _RUNNERS.clear()  # a long-lived worker keeps the definitions of its latest run only
+        loaded = _RUNNERS[source.run_id] = runner, steps_by_name(runner.graph)
+    runner, steps = loaded
     with exit_refused():
-        result = runner.run(source.step(runner, node_name).subset_for(keys))
+        result = runner.run(steps[node_name].subset_for(keys))
     return portable(result)

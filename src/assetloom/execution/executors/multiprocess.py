@@ -30,6 +30,7 @@ from assetloom.execution.executors.backend import (
     StepBackend,
     WorkerDefinitions,
     portable,
+    steps_by_name,
 )
 from assetloom.execution.executors.in_process import resources_set_up
 from assetloom.execution.result import AssetOutcome, StepFailure
@@ -207,11 +208,7 @@ def _worker_main(conn: Connection, source: WorkerDefinitions) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         runner = source.runner()
-        steps = {
-            step.node_name: step
-            for key in runner.graph.executable_keys
-            if (step := runner.graph.assets_def(key)) is not None
-        }
+        steps = steps_by_name(runner.graph)
     except BaseException as error:
         conn.send(_LoadFailed(f"{type(error).__name__}: {error}"))
         return
