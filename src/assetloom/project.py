@@ -1,4 +1,9 @@
-"""Project: where a project's folders are and what its ``[tool.assetloom]`` settings say."""
+"""Project: where a project's folders are and what its ``[tool.assetloom]`` settings say.
+
+Dagster's layout (``dg scaffold project``) is a project too, as is: ``[tool.dg.project]
+root_module = "my_project"`` (and an optional ``defs_module``) puts the defs folder at
+``src/my_project/defs``, with ``src/`` importable.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from typing import Any
 from assetloom.errors import LoomError, SourceLocation
 
 DEFS_DIR = "defs"
+PYPROJECT = "pyproject.toml"
 SCHEMAS_DIR = "schemas"
 SOURCE_DIR = "src"
 STORAGE_DIR = ".loom"
@@ -23,39 +29,69 @@ class Project:
     root: Path
     name: str
     settings: Mapping[str, Any] = field(default_factory=dict)
+    dg_settings: Mapping[str, Any] = field(default_factory=dict)
+    """``[tool.dg.project]``: Dagster's ``root_module`` and ``defs_module``."""
 
     @classmethod
     def at(cls, root: Path | str) -> Project:
         """The project rooted at ``root`` (its pyproject.toml is optional)."""
         root = Path(root).resolve()
-        pyproject = root / "pyproject.toml"
-        data: dict[str, Any] = {}
-        if pyproject.is_file():
-            try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except tomllib.TOMLDecodeError as error:
-                raise LoomError(
-                    f"invalid TOML: {error}", location=SourceLocation("pyproject.toml")
-                ) from error
-        settings = data.get("tool", {}).get("assetloom", {})
-        name = settings.get("name") or data.get("project", {}).get("name") or root.name
-        return cls(root=root, name=str(name), settings=settings)
+        data = _pyproject(root)
+        tool = data.get("tool", {})
+        settings = tool.get("assetloom", {})
+        dg_settings = tool.get("dg", {}).get("project", {})
+        name = settings.get("name") or data.get("project", {}).get("name")
+        return cls(root, str(name or root.name), settings, dg_settings)
 
     @classmethod
     def find(cls, start: Path | str | None = None) -> Project:
-        """The nearest folder at or above ``start`` that has a ``defs/`` folder."""
+        """The project ``start`` (default: the working directory) is in: the nearest folder
+        at or above it with a ``defs/`` folder, unless a folder further up has a
+        pyproject.toml with ``[tool.assetloom]`` or ``[tool.dg.project]`` whose defs folder
+        holds that one (``src/my_project/defs`` of a Dagster project)."""
         here = Path(start or Path.cwd()).resolve()
+        nearest: Path | None = None
         for folder in (here, *here.parents):
-            if (folder / DEFS_DIR).is_dir():
-                return cls.at(folder)
+            tool = _pyproject(folder).get("tool", {}) if (folder / PYPROJECT).is_file() else {}
+            if "assetloom" in tool or "project" in tool.get("dg", {}):
+                configured = cls.at(folder)
+                if nearest is None or (nearest / DEFS_DIR).is_relative_to(configured.defs_root):
+                    return configured
+                break
+            if nearest is None and (folder / DEFS_DIR).is_dir():
+                nearest = folder
+        if nearest is not None:
+            return cls.at(nearest)
         raise LoomError(
             f"no project found: neither {here} nor any folder above it has a `{DEFS_DIR}/` "
-            "folder (use --project DIR)"
+            "folder or a pyproject.toml with [tool.assetloom] or [tool.dg.project] "
+            "(use --project DIR)"
         )
 
     @property
     def defs_root(self) -> Path:
-        return self.root / str(self.settings.get("defs_dir", DEFS_DIR))
+        """``[tool.assetloom] defs_dir``, else the folder of ``[tool.dg.project]``'s
+        ``defs_module`` (default ``<root_module>.defs``), else ``defs/``."""
+        if "defs_dir" in self.settings:
+            return self.root / str(self.settings["defs_dir"])
+        root_module = self.dg_settings.get("root_module")
+        module = self.dg_settings.get("defs_module") or (
+            f"{root_module}.defs" if root_module else None
+        )
+        if not module:
+            return self.root / DEFS_DIR
+        folders = [base.joinpath(*str(module).split(".")) for base in self.import_roots]
+        return next((folder for folder in folders if folder.is_dir()), folders[0])
+
+    @property
+    def component_folders(self) -> tuple[Path, ...]:
+        """Where the project's own component classes live: ``components/`` at the root, or
+        a Dagster project's ``<root_module>/components``."""
+        folders = [self.root / "components"]
+        root_module = self.dg_settings.get("root_module")
+        if root_module:
+            folders += [base / str(root_module) / "components" for base in self.import_roots]
+        return tuple(folder for folder in folders if folder.is_dir())
 
     @property
     def import_roots(self) -> tuple[Path, ...]:
@@ -89,3 +125,14 @@ class Project:
                 return path.as_posix()
             path = resolved
         return path.relative_to(self.root).as_posix()
+
+
+def _pyproject(folder: Path) -> dict[str, Any]:
+    """``folder``'s pyproject.toml, parsed (empty when there is none)."""
+    file = folder / PYPROJECT
+    if not file.is_file():
+        return {}
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        raise LoomError(f"invalid TOML: {error}", location=SourceLocation(PYPROJECT)) from error

@@ -150,13 +150,13 @@ class ProjectImporter:
 
 
 def _top_level_names(project: Project) -> frozenset[str]:
-    """The top-level module names a project's roots provide: its packages, its defs folder
-    and ``components/`` (both may lack an ``__init__.py``), its ``registry_modules``."""
+    """The top-level module names a project's code is imported under: the packages of its
+    first import root (``src/`` when there is one: a ``tests/`` package beside it is not the
+    project's code), its defs folder and ``components/`` (both may lack an
+    ``__init__.py``), its ``registry_modules``."""
     names = {project.defs_root.name, *ALWAYS_PROJECT_PACKAGES}
     names.update(module.partition(".")[0] for module in project.registry_modules)
-    for root in project.import_roots:
-        if not root.is_dir():
-            continue
+    for root in project.import_roots[:1]:
         names.update(
             entry.name
             for entry in root.iterdir()
@@ -191,7 +191,10 @@ def _bind_namespace_package(top: str, roots: tuple[Path, ...]) -> None:
 
 
 def _comes_from(module: ModuleType, roots: tuple[Path, ...]) -> bool:
-    files = [str(p) for p in getattr(module, "__path__", None) or ()]
+    try:  # a namespace package recomputes its path, and fails once its parent is gone
+        files = [str(p) for p in getattr(module, "__path__", None) or ()]
+    except (KeyError, AttributeError):
+        files = []
     files.append(getattr(module, "__file__", None) or "")
     prefixes = tuple(f"{root}/" for root in roots)
     return any(f.startswith(prefixes) for f in files)

@@ -111,15 +111,12 @@ class ComponentRegistry:
         return sorted(names)
 
     def project_components(self) -> Iterator[tuple[str, type[Component]]]:
-        """Component classes defined in the project's ``components/`` package."""
-        folder = self.project.root / "components"
-        if not folder.is_dir():
-            return
-        for file in sorted(folder.rglob("*.py")):
+        """Component classes defined in the project's components package(s)."""
+        folders = self.project.component_folders
+        for file in (f for folder in folders for f in sorted(folder.rglob("*.py"))):
             if file.name.startswith("_") and file.name != "__init__.py":
                 continue
-            parts = file.relative_to(self.project.root).with_suffix("").parts
-            module_name = ".".join(p for p in parts if p != "__init__")
+            module_name = self.importer.module_name_for(file)
             try:
                 module = self._import(module_name, module_name, None)
             except ComponentLoadError:
