@@ -1,5 +1,5 @@
 """Loading the current project for a command: every command that loads gets the same verdict
-(load errors, dependency typos, missing resources) printed the same way."""
+(load errors, dependency typos) printed the same way."""
 
 from __future__ import annotations
 
@@ -55,9 +55,8 @@ def load_project_definitions() -> tuple[Project, Definitions]:
     return project, checked.definitions
 
 
-def fail(project: Project, diagnostics: list[Diagnostic], output_format: str = "text") -> None:
+def fail(project: Project, diagnostics: list[Diagnostic]) -> None:
     """Print ``diagnostics`` and their count, and exit: the definitions are invalid."""
-    print_diagnostics(diagnostics, project.root, output_format)
-    if output_format == "text":
-        click.echo(count_diagnostics(diagnostics), err=True)
+    print_diagnostics(diagnostics, project.root)
+    click.echo(count_diagnostics(diagnostics), err=True)
     raise SystemExit(ExitCode.INVALID)
