@@ -30,9 +30,6 @@ that a missing lock file means the warehouse was deleted during the run."""
 
 _LOCK_POLL = 0.05
 
-# DuckDB's own progress bar writes to the terminal and would garble the run's display.
-_CONNECTION_CONFIG = {"enable_progress_bar": False}
-
 _open_connections: set[Any] = set()
 _open_lock = threading.Lock()
 
@@ -128,7 +125,10 @@ class DuckDBResource(ConfigurableResource):
         deadline = time.monotonic() + self.lock_timeout
         while True:
             try:
-                return duckdb.connect(self.database, config=_CONNECTION_CONFIG)
+                connection = duckdb.connect(self.database)
+                # DuckDB's own progress bar writes to the terminal, over the run's display.
+                connection.execute("SET enable_progress_bar = false")
+                return connection
             except duckdb.IOException as error:
                 text = str(error)
                 if "lock" not in text.lower():
