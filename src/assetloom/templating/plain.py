@@ -25,7 +25,6 @@ from assetloom.errors import TemplateError
 __all__ = ["SCALARS", "NotPlainError", "TooLargeError", "to_plain", "weigh"]
 
 SCALARS: Final = (str, int, float, bool, type(None))
-_KEY_TYPES: Final = (str, int, float, bool, type(None))
 _NONE: Final = object()
 #: Far deeper than YAML allows (100); keeps a value that holds itself from recursing forever.
 MAX_DEPTH: Final = 200
@@ -149,6 +148,6 @@ def _ordered(items: Set[Any]) -> list[Any]:
 
 
 def _key(key: Any) -> Any:
-    if not isinstance(key, _KEY_TYPES):
+    if not isinstance(key, SCALARS):
         raise TemplateError(f"a {type(key).__name__} cannot be a mapping key in templates")
     return key

@@ -121,9 +121,5 @@ class TemplateScope:
             name: template_value(name, value) for name, value in names.items()
         }
 
-    def with_names(self, names: Mapping[str, Any]) -> TemplateScope:
-        """A scope with ``names`` added to (or replacing) these."""
-        return TemplateScope({**self.names, **names})
-
     def __repr__(self) -> str:
         return f"TemplateScope({', '.join(sorted(self.names))})"
