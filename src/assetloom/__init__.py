@@ -131,6 +131,7 @@ if TYPE_CHECKING:
     from assetloom.execution.context import (
         AssetCheckExecutionContext,
         AssetExecutionContext,
+        OpExecutionContext,
         build_asset_context,
     )
     from assetloom.execution.io_managers import FilesystemIOManager, InMemoryIOManager, IOManager
@@ -140,7 +141,10 @@ if TYPE_CHECKING:
     )
     from assetloom.execution.result import AssetOutcome, ExecuteInProcessResult
     from assetloom.loading.walk import load_from_defs_folder
-    from assetloom.resources import ConfigurableResource
+    from assetloom.resources import (
+        ConfigurableResource,
+        ResourceParam,
+    )
     from assetloom.warehouse import DuckDBResource
 
 _HOMES = {
@@ -254,12 +258,13 @@ _HOMES = {
     "assetloom.execution.context": [
         "AssetCheckExecutionContext",
         "AssetExecutionContext",
+        "OpExecutionContext",
         "build_asset_context",
     ],
     "assetloom.execution.io_managers": ["FilesystemIOManager", "InMemoryIOManager", "IOManager"],
     "assetloom.execution.materialize": ["materialize", "materialize_to_memory"],
     "assetloom.execution.result": ["AssetOutcome", "ExecuteInProcessResult"],
-    "assetloom.resources": ["ConfigurableResource"],
+    "assetloom.resources": ["ConfigurableResource", "ResourceParam"],
     "assetloom.warehouse": ["DuckDBResource"],
 }
 _MODULE_OF = {name: module for module, names in _HOMES.items() for name in names}
@@ -327,6 +332,7 @@ __all__ = [
     "MissingResourceError",
     "Model",
     "Nothing",
+    "OpExecutionContext",
     "Output",
     "PythonScriptComponent",
     "RequirementError",
@@ -337,6 +343,7 @@ __all__ = [
     "ResolvedAssetKey",
     "ResolvedAssetSpec",
     "Resolver",
+    "ResourceParam",
     "RetryPolicy",
     "RetryRequested",
     "RunConfig",

@@ -3,7 +3,7 @@ parameter name."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -28,3 +28,11 @@ class ConfigurableResource(BaseModel):
 
 
 RESOURCE_TYPES: tuple[type, ...] = (ConfigurableResource,)
+
+RESOURCE_PARAM_MARK = "assetloom.resource_param"
+
+T = TypeVar("T")
+
+ResourceParam = Annotated[T, RESOURCE_PARAM_MARK]
+"""``client: ResourceParam[MyClient]``: the parameter is a resource of that name, whatever
+its type (for plain objects that are not ``ConfigurableResource``s)."""

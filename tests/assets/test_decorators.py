@@ -364,3 +364,19 @@ def test_a_single_asset_may_yield_its_materialize_result() -> None:
     result = dg.materialize([orders])
     assert result.output_for_node("orders") == [1]
     assert result.asset_materializations_for_node("orders")[0].metadata == {"rows": 1}
+
+
+def test_resource_param_marks_any_object_as_a_resource() -> None:
+    class Client:
+        def get(self) -> int:
+            return 7
+
+    @dg.asset
+    def fetched(client: dg.ResourceParam[Client]) -> int:
+        return client.get()
+
+    assert dg.materialize([fetched], resources={"client": Client()}).asset_value("fetched") == 7
+
+
+def test_op_execution_context_is_the_asset_context() -> None:
+    assert dg.OpExecutionContext is dg.AssetExecutionContext

@@ -7,13 +7,14 @@ import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from assetloom.assets.key import AssetKey
 from assetloom.assets.retry import RetryPolicy
 from assetloom.assets.spec import AssetIn, AssetSpec
 from assetloom.config import Config
 from assetloom.errors import InvariantViolationError, SourceLocation
+from assetloom.resources import RESOURCE_PARAM_MARK
 
 if TYPE_CHECKING:
     from assetloom.assets.checks import AssetCheckKey, AssetCheckSpec
@@ -348,4 +349,6 @@ def _signature(fn: Callable[..., Any]) -> inspect.Signature:
 
 
 def _is_resource_annotation(annotation: Any, resource_types: tuple[type, ...]) -> bool:
+    if get_origin(annotation) is Annotated:
+        return RESOURCE_PARAM_MARK in get_args(annotation)[1:]
     return isinstance(annotation, type) and issubclass(annotation, resource_types)

@@ -138,6 +138,10 @@ class AssetExecutionContext:
         return None
 
 
+OpExecutionContext = AssetExecutionContext
+"""Dagster's older name for the context, still used in annotations."""
+
+
 class AssetCheckExecutionContext:
     """The ``context`` of an asset check: the checks being run, the run, a logger and the
     resources."""
