@@ -9,7 +9,6 @@ data or refused at the module, and a function (a UDF) becomes a
 
 from __future__ import annotations
 
-import functools
 import inspect
 from pathlib import Path
 from types import ModuleType
@@ -78,7 +77,6 @@ def _module_template_vars(
     return names
 
 
-@functools.cache
 def _marked_static_methods(component_type: type) -> tuple[tuple[str, Any], ...]:
     found = []
     for klass in reversed(component_type.__mro__):
