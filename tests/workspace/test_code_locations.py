@@ -16,6 +16,7 @@ workspaces rather than inside a location folder, so each test can write its own 
 from __future__ import annotations
 
 import json
+import pickle
 import subprocess
 import sys
 import sysconfig
@@ -23,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from assetloom.assets.key import AssetKey
+from assetloom.workspace.run import run_workspace
 from assetloom.workspace.workspace import Workspace
 from tests.projects import write_files
 
@@ -246,8 +249,6 @@ def test_values_cross_locations_through_the_workspace_storage(tmp_path: Path) ->
     done = loom(tmp_path, "materialize")
     assert done.returncode == 0, done.stderr
     with Workspace.open(tmp_path / "workspace.yaml") as workspace:
-        import pickle
-
         stored = workspace.storage_dir / "storage" / "total.pickle"
         assert pickle.loads(stored.read_bytes()) == 6
 
@@ -414,9 +415,6 @@ def test_check_yaml_runs_in_each_project_location(workspace: Path) -> None:
 
 
 def test_reload_restarts_a_location_whose_process_died(workspace: Path) -> None:
-    from assetloom.assets.key import AssetKey
-    from assetloom.workspace.run import run_workspace
-
     write_files(
         workspace,
         {
