@@ -7,6 +7,7 @@ import inspect
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Annotated, Any, get_args, get_origin
 
 from assetloom.assets.key import AssetKey
@@ -38,6 +39,10 @@ class Param:
     config_type: type[Config] | None = None
 
 
+_NONE: Mapping[Any, Any] = MappingProxyType({})
+_NO_KEYS: frozenset[str] = frozenset()
+
+
 class AssetsDefinition:
     """What ``@asset`` and ``@multi_asset`` produce: the specs of the assets a function
     materializes, how its parameters are bound, and where it was defined.
@@ -48,13 +53,13 @@ class AssetsDefinition:
 
     __slots__ = (
         "_keys",
+        "_output_names",
         "can_subset",
         "check_specs",
         "compute_fn",
         "io_manager_keys",
         "location",
         "node_name",
-        "output_names",
         "params",
         "required_resource_keys",
         "retry_policy",
@@ -85,16 +90,28 @@ class AssetsDefinition:
         self.retry_policy = retry_policy
         self.location = location
         self._keys = frozenset(spec.key for spec in self.specs)
-        # Output names are what ``Output(output_name=...)`` and ``context.selected_output_names``
-        # speak of: the names given in ``outs``, else "result" for a single asset.
-        self.output_names: dict[AssetKey, str] = dict(output_names or {}) or {
-            spec.key: "result" if len(self.specs) == 1 else spec.key.to_python_identifier()
-            for spec in self.specs
-        }
+        # Factories build thousands of these: the usual empty extras share one object each
+        # instead of allocating (the garbage collector's work grows with every container).
+        self._output_names = dict(output_names) if output_names else None
         self.can_subset = can_subset
-        self.check_specs = tuple(check_specs)
-        self.io_manager_keys: dict[AssetKey, str] = dict(io_manager_keys or {})
-        self.required_resource_keys = frozenset(required_resource_keys or ())
+        self.check_specs = tuple(check_specs) if check_specs else ()
+        self.io_manager_keys: Mapping[AssetKey, str] = (
+            dict(io_manager_keys) if io_manager_keys else _NONE
+        )
+        self.required_resource_keys = (
+            frozenset(required_resource_keys) if required_resource_keys else _NO_KEYS
+        )
+
+    @property
+    def output_names(self) -> Mapping[AssetKey, str]:
+        """What ``Output(output_name=...)`` and ``context.selected_output_names`` call each
+        asset: the names given in ``outs``, else "result" for a single asset, else the key
+        as a Python identifier."""
+        if self._output_names is not None:
+            return self._output_names
+        if len(self.specs) == 1:
+            return {self.specs[0].key: "result"}
+        return {spec.key: spec.key.to_python_identifier() for spec in self.specs}
 
     @property
     def key(self) -> AssetKey:
