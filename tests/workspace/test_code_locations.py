@@ -463,3 +463,12 @@ def test_what_user_code_prints_or_reads_cannot_break_the_protocol(tmp_path: Path
     assert done.returncode == 0, done.stderr
     assert "1 materialized" in done.stdout
     assert "not json" in done.stderr  # relayed from the location's stdout to loom's stderr
+
+
+def test_options_of_single_project_runs_are_refused_not_ignored(workspace: Path) -> None:
+    done = loom(workspace, "materialize", "--executor", "in_process", "--step-timeout", "5")
+    assert done.returncode == 2
+    assert "Error: --executor, --step-timeout apply to a single project (--project)" in (
+        done.stderr
+    )
+    assert not (workspace / "data/code_location_1_asset.json").exists()

@@ -158,6 +158,32 @@ def recorded(workspace: Workspace, observer: EventObserver) -> Iterator[EventObs
         yield fan_out(writer, observer)
 
 
+PROJECT_ONLY_OPTIONS = {
+    "executor": "--executor",
+    "max_concurrent": "--max-concurrent",
+    "dask_address": "--dask-address",
+    "step_timeout": "--step-timeout",
+    "job_name": "--job",
+    "config_file": "--config",
+}
+
+
+def _refuse_project_only_options() -> None:
+    """Options a workspace run does not apply are refused when given, never ignored."""
+    ctx = click.get_current_context()
+    given = [
+        flag
+        for name, flag in PROJECT_ONLY_OPTIONS.items()
+        if ctx.get_parameter_source(name) is click.core.ParameterSource.COMMANDLINE
+    ]
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)} {'apply' if len(given) > 1 else 'applies'} to a single "
+            "project (--project); in a workspace each location runs its steps one after "
+            "another in its own process"
+        )
+
+
 def materialize_workspace(
     file: Path,
     selection: str | None,
@@ -174,6 +200,7 @@ def materialize_workspace(
 
     if stale and from_failure:
         raise click.UsageError("--stale and --from-failure cannot be combined")
+    _refuse_project_only_options()
     with open_workspace(file) as workspace:
         failed = report_failed_locations(workspace)
         graph = joined_graph(workspace)
