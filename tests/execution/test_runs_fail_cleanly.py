@@ -75,7 +75,19 @@ def wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) ->
         time.sleep(0.05)
 
 
-@pytest.mark.parametrize("executor", ["in_process", "multiprocess"])
+try:
+    import distributed  # noqa: F401
+
+    HAS_DASK = True
+except ImportError:  # the `dask` extra is optional
+    HAS_DASK = False
+
+DASK = pytest.param(
+    "dask", marks=pytest.mark.skipif(not HAS_DASK, reason="dask[distributed] is not installed")
+)
+
+
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess", DASK])
 @pytest.mark.parametrize("asset", ["python_loop", "duckdb_query"])
 def test_ctrl_c_cancels_the_run_within_two_seconds(
     project: WriteProject, executor: str, asset: str
@@ -182,12 +194,10 @@ def test_a_read_only_warehouse_stops_the_run_before_it_starts(project: WriteProj
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("executor", ["in_process", "multiprocess", "dask"])
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess", DASK])
 def test_the_example_project_materializes_with_every_executor(
     tmp_path: Path, executor: str
 ) -> None:
-    if executor == "dask":
-        pytest.importorskip("distributed", reason="dask[distributed] is not installed")
     repo = Path(__file__).resolve().parents[2]
     root = tmp_path / "example"
     for name in ("defs", "components", "data", "pyproject.toml"):

@@ -13,9 +13,13 @@ imported only here.
 
 from __future__ import annotations
 
+import logging
+import os
+import signal
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager, suppress
+from functools import partial
 from typing import Any
 
 from assetloom.assets.definition import AssetsDefinition
@@ -50,6 +54,7 @@ class DaskExecutor:
         from distributed import Client, LocalCluster
 
         with ExitStack() as stack:
+            stop_workers = None
             if self.address is not None:
                 client = stack.enter_context(Client(self.address, set_as_default=False))  # type: ignore[no-untyped-call]
             else:
@@ -62,16 +67,21 @@ class DaskExecutor:
                         threads_per_worker=1,
                         processes=True,
                         dashboard_address=":0",
+                        silence_logs=logging.ERROR,
                     )
                 )
                 client = stack.enter_context(Client(cluster, set_as_default=False))  # type: ignore[no-untyped-call]
-            yield _DaskBackend(client, run)
+                stop_workers = partial(_kill_workers, cluster)
+            yield _DaskBackend(client, run, stop_workers)
 
 
 class _DaskBackend:
-    def __init__(self, client: Any, run: RunSpec) -> None:
+    def __init__(
+        self, client: Any, run: RunSpec, stop_workers: Callable[[], None] | None = None
+    ) -> None:
         self._client = client
         self._run = run
+        self._stop_workers = stop_workers
         workers = len(client.scheduler_info().get("workers", {})) or 1
         # A few steps queued per worker, so a worker never idles while the next step travels.
         self._capacity = 4 * workers
@@ -128,8 +138,21 @@ class _DaskBackend:
         )
 
     def cancel(self) -> None:
+        """Cancel the tasks; on a cluster of our own, also kill its workers: a task cannot be
+        stopped inside a running worker, and closing the cluster would wait for it."""
         self._client.cancel(list(self._running), force=True)
         self._running.clear()
+        if self._stop_workers is not None:
+            self._stop_workers()
+
+
+def _kill_workers(cluster: Any) -> None:
+    for nanny in list(cluster.workers.values()):
+        process = getattr(getattr(nanny, "process", None), "process", None)
+        pid = getattr(process, "pid", None)
+        if pid is not None:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _run_step(source: WorkerDefinitions, node_name: str, keys: frozenset[AssetKey]) -> StepResult:
