@@ -113,7 +113,7 @@ def asset(
         all_kinds = {*(kinds or ()), *([compute_kind] if compute_kind else [])}
         spec = AssetSpec(
             asset_key,
-            deps=[*(deps or ()), *nothing_deps],
+            deps=[*(deps or ()), *nothing_deps] if nothing_deps else deps,
             description=description or docstring_of(fn),
             metadata=metadata,
             group_name=group_name or DEFAULT_GROUP,
@@ -130,7 +130,7 @@ def asset(
             params=params,
             retry_policy=retry_policy,
             location=location,
-            check_specs=own_checks(check_specs, {asset_key}),
+            check_specs=own_checks(check_specs, {asset_key}) if check_specs else (),
             io_manager_keys={asset_key: io_manager_key} if io_manager_key else None,
             required_resource_keys=required_resource_keys,
         )
@@ -225,8 +225,10 @@ def multi_asset(
 
 def split_ins(
     ins: Mapping[str, AssetIn] | None, key_prefix: Sequence[str]
-) -> tuple[dict[str, AssetIn], list[AssetKey]]:
+) -> tuple[dict[str, AssetIn] | None, Sequence[AssetKey]]:
     """``ins`` that pass values, and the keys of those typed ``Nothing`` (order-only deps)."""
+    if not ins:
+        return None, ()
     values: dict[str, AssetIn] = {}
     nothing: list[AssetKey] = []
     for param, asset_in in (ins or {}).items():
