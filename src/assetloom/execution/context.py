@@ -7,6 +7,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from assetloom.assets.checks import AssetCheckKey
@@ -14,6 +15,7 @@ from assetloom.assets.key import AssetKey, CoercibleToAssetKey
 from assetloom.errors import InvariantViolationError, UnknownResourceError
 
 _LOGGER = logging.getLogger("assetloom.run")
+_NONE: Mapping[Any, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +52,12 @@ class AssetExecutionContext:
         op_config: Any = None,
         job_name: str | None = None,
     ) -> None:
-        self.run = RunInfo(run_id, dict(run_tags or {}), job_name)
+        self.run = RunInfo(run_id, run_tags or _NONE, job_name)
         self.asset_keys = asset_keys
         self.resources = _ResourceNamespace(resources)
         self.log = logging.LoggerAdapter(_LOGGER, {"run_id": run_id})
         self.op_config = op_config
-        self._output_names = dict(output_names or {})
+        self._output_names = output_names or _NONE
         self._metadata: dict[AssetKey, dict[str, Any]] = {}
 
     @property

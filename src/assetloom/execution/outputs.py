@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from assetloom.assets.checks import AssetCheckSpec
@@ -28,8 +29,19 @@ class StepOutputs:
     check_results: list[tuple[AssetCheckSpec, AssetCheckResult]] = field(default_factory=list)
 
 
+_NO_METADATA: Mapping[str, Any] = MappingProxyType({})
+_RESULTS = (MaterializeResult, Output, AssetCheckResult)
+
+
 def collect_outputs(step: AssetsDefinition, returned: Any) -> StepOutputs:
     """Sort what ``step``'s function returned or yielded into values and check results."""
+    if (
+        len(step.specs) == 1
+        and not step.check_specs
+        and not isinstance(returned, _RESULTS)
+        and not inspect.isgenerator(returned)
+    ):  # the common case, kept cheap: one asset returning its value
+        return StepOutputs({step.specs[0].key: (returned, _NO_METADATA)})
     out = StepOutputs()
     for item in _items(step, returned):
         if isinstance(item, AssetCheckResult):

@@ -122,7 +122,7 @@ class StepRunner:
                 with time_limit(limit):
                     produced = self._call(step, context)
                     for key, (value, _) in produced.values.items():
-                        self._io_manager_for(key).handle_output(key, value)
+                        self._io_manager_for(key, step).handle_output(key, value)
                 break
             except (Exception, SystemExit) as raised:
                 error = _user_facing(raised, limit)
@@ -201,11 +201,13 @@ class StepRunner:
 
     def load_input(self, key: AssetKey) -> Any:
         """An upstream value, from the IO manager that stored it."""
-        return self._io_manager_for(key).load_input(key)
+        return self._io_manager_for(key, self.graph.assets_def(key)).load_input(key)
 
-    def _io_manager_for(self, key: AssetKey) -> IOManager:
-        owner = self.graph.assets_def(key)
-        name = owner.io_manager_keys.get(key) if owner is not None else None
+    def _io_manager_for(self, key: AssetKey, owner: AssetsDefinition | None) -> IOManager:
+        """The IO manager of ``key``: its ``io_manager_key`` resource, else the run's."""
+        if owner is None or not owner.io_manager_keys:
+            return self.io_manager
+        name = owner.io_manager_keys.get(key)
         if name is None:
             return self.io_manager
         manager = self.resources.get(name)
