@@ -16,7 +16,9 @@ workspaces rather than inside a location folder, so each test can write its own 
 from __future__ import annotations
 
 import json
+import os
 import pickle
+import signal
 import subprocess
 import sys
 import sysconfig
@@ -33,6 +35,8 @@ LOOM = Path(sys.executable).with_name("loom")
 
 CODE_LOCATION_1 = """
 import json
+import os
+import signal
 
 import assetloom as dg
 
@@ -45,6 +49,8 @@ def code_location_1_asset():
 
 CODE_LOCATION_2 = """
 import json
+import os
+import signal
 
 import assetloom as dg
 
@@ -60,6 +66,8 @@ def code_location_2_asset():
 
 INTERPRETER_ASSET = """
 import json
+import os
+import signal
 import sys
 
 import assetloom as dg
@@ -472,3 +480,41 @@ def test_options_of_single_project_runs_are_refused_not_ignored(workspace: Path)
         done.stderr
     )
     assert not (workspace / "data/code_location_1_asset.json").exists()
+
+
+def test_ctrl_c_cancels_the_run_in_every_location(tmp_path: Path) -> None:
+    write_files(
+        tmp_path,
+        {
+            "slow/defs/assets.py": """
+            import time
+
+            import assetloom as dg
+
+            @dg.asset
+            def slow() -> None:
+                time.sleep(60)
+            """,
+            "idle/defs/assets.py": "import assetloom as dg\n\n@dg.asset\ndef idle() -> None: ...\n",
+            "workspace.yaml": "load_from: [{project: {path: slow}}, {project: {path: idle}}]\n",
+        },
+    )
+    running = subprocess.Popen(
+        [str(LOOM), "-w", "workspace.yaml", "materialize", "--select", "slow"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
+    )
+    assert running.stdout is not None
+    for line in running.stdout:  # wait until the step runs
+        if "slow" in line and "started" in line:
+            break
+    os.killpg(running.pid, signal.SIGINT)  # what Ctrl-C does: the whole group
+    _, stderr = running.communicate(timeout=60)
+    assert running.returncode == 130
+    assert "cancelled" in stderr
+    assert "Traceback" not in stderr  # neither loom nor the idle location print one
+    (run,) = json.loads(loom(tmp_path, "runs", "list", "--json").stdout)["runs"]
+    assert run["status"] == "cancelled"

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -194,6 +195,7 @@ def materialize_workspace(
 ) -> None:
     """One run over every location; ``--stale`` and ``--from-failure`` narrow it with what
     the workspace's run storage remembers, as for a project."""
+    from assetloom.cli.materialize import CANCELLED_EXIT
     from assetloom.cli.rerun import asked_for, failed_keys, stale_keys
     from assetloom.graph.selection import select_executable
     from assetloom.workspace.run import FAILURE, SKIPPED, SUCCESS, run_workspace
@@ -214,8 +216,15 @@ def materialize_workspace(
             click.echo("nothing to run: " + ("no asset is stale" if stale else "no step failed"))
             sys.exit(ExitCode.INVALID if failed else ExitCode.OK)
         asked = asked_for(selection, stale=stale, from_failure=from_failure)
-        with recorded(workspace, observer) as record:
-            result = run_workspace(workspace, keys, observer=record, selection=asked)
+        run_id = uuid.uuid4().hex
+        try:
+            with recorded(workspace, observer) as record:
+                result = run_workspace(
+                    workspace, keys, observer=record, selection=asked, run_id=run_id
+                )
+        except KeyboardInterrupt:
+            click.echo(f"run {run_id} cancelled", err=True)
+            sys.exit(CANCELLED_EXIT)
     for failure in result.failures:
         where = f"{failure.source}: " if failure.source is not None else ""
         click.echo(f"\n{where}{failure.summary}\n{failure.traceback}", err=True)

@@ -132,7 +132,8 @@ class LocationProcess:
                 self._process.wait()
         for stream in (self._process.stdin, self._process.stdout):
             if stream is not None:
-                stream.close()
+                with contextlib.suppress(BrokenPipeError):  # it exited with our request unread
+                    stream.close()
         self._relay.join(timeout=SHUTDOWN_TIMEOUT)
 
     def _failure(self, request_id: int, what: str) -> Json:

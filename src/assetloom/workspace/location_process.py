@@ -148,8 +148,11 @@ def main(argv: list[str] | None = None) -> None:
     def send(message: Json) -> None:
         write_message(responses, message)
 
-    while (request := read_message(requests)) is not None and request.get("op") != "shutdown":
-        server.handle(request, send)
+    try:
+        while (request := read_message(requests)) is not None and request.get("op") != "shutdown":
+            server.handle(request, send)
+    except KeyboardInterrupt:  # Ctrl-C in loom's terminal reaches every location: loom reports
+        sys.exit(130)
 
 
 if __name__ == "__main__":

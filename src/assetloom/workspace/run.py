@@ -135,41 +135,58 @@ def run_workspace(
         )
     )
     storage = str(workspace.storage_dir / "storage")
-    for batch in batches:
-        runnable = []
-        for key in batch.keys:
-            blocker = next(
-                (p for p in graph.parent_list(key) if result.outcomes.get(p, SUCCESS) != SUCCESS),
-                None,
-            )
-            if blocker is None:
-                runnable.append(key)
-                continue
-            result.outcomes[key] = SKIPPED
-            emit(
-                StepSkipped(
-                    run_id=result.run_id,
-                    step=_step(graph, key),
-                    asset_keys=(key,),
-                    reason=f"upstream `{blocker.to_user_string()}` did not succeed",
-                )
-            )
-        if not runnable:
-            continue
-        answers = workspace.execute(
-            batch.location,
-            keys=[list(k.path) for k in runnable],
-            run_id=result.run_id,
-            storage_dir=storage,
-        )
-        errors_before = len(result.errors)
-        for message in answers:
-            _record(batch, message, result, emit)
-        unfinished = [key for key in runnable if key not in result.outcomes]
-        if unfinished:  # the location could not run them, or died while running them
-            _fail_unfinished(graph, unfinished, result, emit, result.errors[errors_before:])
+    try:
+        for batch in batches:
+            _run_batch(workspace, graph, batch, storage, result, emit)
+    except KeyboardInterrupt:  # Ctrl-C reaches the locations too: they stop their steps
+        emit(RunCancelled(run_id=result.run_id))
+        raise
     emit(RunSucceeded(run_id=result.run_id) if result.success else RunFailed(run_id=result.run_id))
     return result
+
+
+def _run_batch(
+    workspace: Workspace,
+    graph: WorkspaceGraph,
+    batch: Batch,
+    storage: str,
+    result: WorkspaceRunResult,
+    emit: EventObserver,
+) -> None:
+    """Skip the batch's assets whose upstream did not succeed, have its location run the
+    others, and record what it reports."""
+    runnable = []
+    for key in batch.keys:
+        blocker = next(
+            (p for p in graph.parent_list(key) if result.outcomes.get(p, SUCCESS) != SUCCESS),
+            None,
+        )
+        if blocker is None:
+            runnable.append(key)
+            continue
+        result.outcomes[key] = SKIPPED
+        emit(
+            StepSkipped(
+                run_id=result.run_id,
+                step=_step(graph, key),
+                asset_keys=(key,),
+                reason=f"upstream `{blocker.to_user_string()}` did not succeed",
+            )
+        )
+    if not runnable:
+        return
+    answers = workspace.execute(
+        batch.location,
+        keys=[list(k.path) for k in runnable],
+        run_id=result.run_id,
+        storage_dir=storage,
+    )
+    errors_before = len(result.errors)
+    for message in answers:
+        _record(batch, message, result, emit)
+    unfinished = [key for key in runnable if key not in result.outcomes]
+    if unfinished:  # the location could not run them, or died while running them
+        _fail_unfinished(graph, unfinished, result, emit, result.errors[errors_before:])
 
 
 def _fail_unfinished(
