@@ -171,6 +171,14 @@ class Definitions:
 
     resolve_job_def = get_job_def
 
+    def get_implicit_global_asset_job_def(self) -> BoundAssetJob:
+        """Every asset as one job, as Dagster's tests run a whole code location."""
+        from assetloom.assets.jobs import AssetJob
+
+        return AssetJob("__ASSET_JOB").bind(self)
+
+    resolve_implicit_global_asset_job_def = get_implicit_global_asset_job_def
+
     def __repr__(self) -> str:
         return f"<Definitions {len(self.assets)} assets, {len(self.asset_checks)} checks>"
 

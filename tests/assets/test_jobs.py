@@ -55,3 +55,10 @@ def test_jobs_survive_a_merge_and_an_unknown_job_is_named() -> None:
 def test_two_jobs_of_one_name_are_an_invalid_definition() -> None:
     with pytest.raises(dg.DagsterInvalidDefinitionError, match="job `j` is defined twice"):
         dg.Definitions(jobs=[dg.define_asset_job("j"), dg.define_asset_job("j")])
+
+
+def test_the_implicit_global_job_runs_every_asset() -> None:
+    defs = dg.Definitions(assets=[base, scaled])
+    job = defs.get_implicit_global_asset_job_def()
+    result = job.execute_in_process(run_config={"ops": {"scaled": {"config": {"factor": 5}}}})
+    assert result.asset_value("scaled") == 10
