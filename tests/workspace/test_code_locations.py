@@ -35,8 +35,6 @@ LOOM = Path(sys.executable).with_name("loom")
 
 CODE_LOCATION_1 = """
 import json
-import os
-import signal
 
 import assetloom as dg
 
@@ -49,8 +47,6 @@ def code_location_1_asset():
 
 CODE_LOCATION_2 = """
 import json
-import os
-import signal
 
 import assetloom as dg
 
@@ -66,8 +62,6 @@ def code_location_2_asset():
 
 INTERPRETER_ASSET = """
 import json
-import os
-import signal
 import sys
 
 import assetloom as dg
