@@ -117,14 +117,23 @@ class Project:
         """Keys the project means to depend on without defining (no typo warning for them)."""
         return tuple(self.settings.get("external_assets", ()))
 
-    def relative(self, path: Path) -> str:
-        """``path`` relative to the root, for messages; absolute when outside it."""
-        if not path.is_relative_to(self.root):
-            resolved = path.resolve()  # only when needed: it stats every part of the path
-            if not resolved.is_relative_to(self.root):
-                return path.as_posix()
-            path = resolved
-        return path.relative_to(self.root).as_posix()
+    def relative(self, path: Path | str) -> str:
+        """``path`` relative to the root, for messages (see :func:`relative_path`)."""
+        return relative_path(path, self.root)
+
+
+def relative_path(path: Path | str, root: Path) -> str:
+    """``path`` (absolute, or relative to the working directory) relative to ``root``, as
+    every message shows a path; as given when it is outside ``root``. The one place paths
+    are made relative."""
+    path = Path(path)
+    absolute = path if path.is_absolute() else Path.cwd() / path
+    if not absolute.is_relative_to(root):
+        resolved = absolute.resolve()  # only when needed: it stats every part of the path
+        if not resolved.is_relative_to(root):
+            return path.as_posix()
+        absolute = resolved
+    return absolute.relative_to(root).as_posix()
 
 
 def _pyproject(folder: Path) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assetloom.components.resolvable import ResolutionContext, resolve_attributes
+from assetloom.project import relative_path
 
 if TYPE_CHECKING:
     from assetloom.defs import Definitions
@@ -43,10 +44,7 @@ class ComponentLoadContext:
     @property
     def relative_path(self) -> str:
         """The component's folder relative to the project root (for messages)."""
-        try:
-            return self.path.relative_to(self.project_root).as_posix()
-        except ValueError:
-            return self.path.as_posix()
+        return relative_path(self.path, self.project_root)
 
 
 class Component(abc.ABC):
@@ -105,7 +103,23 @@ def template_var(fn: F) -> F:
     return fn
 
 
-def is_marked(obj: Any, mark: str) -> bool:
+def is_component_instance_fn(obj: Any) -> bool:
+    """Whether ``obj`` is a function marked with :func:`component_instance`."""
+    return _is_marked(obj, _COMPONENT_INSTANCE_MARK)
+
+
+def is_definitions_fn(obj: Any) -> bool:
+    """Whether ``obj`` is a function marked with :func:`definitions`."""
+    return _is_marked(obj, _DEFINITIONS_MARK)
+
+
+def is_template_var_fn(obj: Any) -> bool:
+    """Whether ``obj`` is a function marked with :func:`template_var` (for a
+    ``@staticmethod``, pass the function it wraps)."""
+    return _is_marked(obj, _TEMPLATE_VAR_MARK)
+
+
+def _is_marked(obj: Any, mark: str) -> bool:
     return callable(obj) and getattr(obj, mark, False) is True
 
 

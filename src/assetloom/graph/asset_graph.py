@@ -17,6 +17,7 @@ from assetloom.assets.definition import AssetsDefinition, ParamRole
 from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
 from assetloom.errors import CycleError, SourceLocation, UnknownCheckTargetError, did_you_mean
+from assetloom.graph.traversal import reachable
 
 if TYPE_CHECKING:
     from assetloom.assets.checks import AssetChecksDefinition
@@ -137,7 +138,7 @@ class AssetGraph:
         children (conservative: False may be a false alarm; the caller then builds afresh)."""
         if not edges:
             return True
-        below = _walk({child for _, child in edges}, self._children, None)
+        below = reachable({child for _, child in edges}, self._children_of)
         return not any(parent in below for parent, _ in edges)
 
     # --- construction -------------------------------------------------------------------
@@ -336,11 +337,14 @@ class AssetGraph:
 
     def upstream(self, keys: Iterable[AssetKey], depth: int | None = None) -> set[AssetKey]:
         """``keys`` and their ancestors, up to ``depth`` layers (all when None)."""
-        return _walk(keys, self._parents, depth)
+        return reachable(keys, self._parents.__getitem__, depth)
 
     def downstream(self, keys: Iterable[AssetKey], depth: int | None = None) -> set[AssetKey]:
         """``keys`` and their descendants, up to ``depth`` layers (all when None)."""
-        return _walk(keys, self._children, depth)
+        return reachable(keys, self._children_of, depth)
+
+    def _children_of(self, key: AssetKey) -> Sequence[AssetKey]:
+        return self._children.get(key, ())
 
     @property
     def groups(self) -> dict[str, list[AssetKey]]:
@@ -355,21 +359,3 @@ class AssetGraph:
 
     def __len__(self) -> int:
         return len(self._parents)
-
-
-def _walk(
-    start: Iterable[AssetKey], edges: Mapping[AssetKey, Sequence[AssetKey]], depth: int | None
-) -> set[AssetKey]:
-    seen = set(start)
-    frontier = list(seen)
-    level = 0
-    while frontier and (depth is None or level < depth):
-        level += 1
-        nxt = []
-        for key in frontier:
-            for other in edges.get(key, ()):
-                if other not in seen:
-                    seen.add(other)
-                    nxt.append(other)
-        frontier = nxt
-    return seen

@@ -48,6 +48,7 @@ from assetloom.errors import (
     UnknownAssetKeyError,
     did_you_mean,
 )
+from assetloom.graph.traversal import reachable
 
 __all__ = [
     "AllAssets",
@@ -146,19 +147,7 @@ class _Resolver:
         layers: int | None,
     ) -> set[AssetKey]:
         """``seeds`` plus everything within ``layers`` steps (``None``: any number), by BFS."""
-        reached = set(seeds)
-        frontier = list(reached)
-        depth = 0
-        while frontier and (layers is None or depth < layers):
-            depth += 1
-            next_frontier = []
-            for key in frontier:
-                for neighbour in neighbours(key):
-                    if neighbour not in reached:
-                        reached.add(neighbour)
-                        next_frontier.append(neighbour)
-            frontier = next_frontier
-        return reached
+        return reachable(seeds, neighbours, layers)
 
 
 # -- the selection tree -----------------------------------------------------------------------

@@ -11,12 +11,11 @@ from assetloom.assets.checks import AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition
 from assetloom.assets.spec import AssetSpec
 from assetloom.components.component import (
-    _COMPONENT_INSTANCE_MARK,
-    _DEFINITIONS_MARK,
     Component,
     ComponentLoadContext,
     call_with_optional_context,
-    is_marked,
+    is_component_instance_fn,
+    is_definitions_fn,
 )
 from assetloom.defs import Definitions
 from assetloom.errors import ComponentLoadError, DefsDocumentError, SourceLocation
@@ -27,6 +26,7 @@ from assetloom.loading.user_code import (
     raised_by_user_code,
     user_frame,
 )
+from assetloom.project import relative_path
 
 
 def import_defs_module(file: Path, importer: ProjectImporter) -> ModuleType:
@@ -64,7 +64,7 @@ def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> 
         elif isinstance(value, Definitions):
             collected.append(value)
             objects += 1
-        elif is_marked(value, _DEFINITIONS_MARK):
+        elif is_definitions_fn(value):
             collected.append(_call_definitions_fn(value, context, display))
     if objects > 1:
         raise DefsDocumentError(
@@ -77,17 +77,18 @@ def definitions_in_module(module: ModuleType, context: ComponentLoadContext) -> 
 
 
 def relative_locations(defs: Definitions, root: Path) -> Definitions:
-    """``defs`` with asset locations inside ``root`` made relative to it: a function's
-    location is recorded relative to the working directory, which need not be the project."""
-    prefix = f"{root}/"
-    if not any(a.location and a.location.path.startswith(prefix) for a in defs.assets):
+    """``defs`` with asset locations made relative to ``root``: a function's location is
+    recorded relative to the working directory, which need not be the project."""
+    assets = []
+    for a in defs.assets:
+        location = a.location
+        if location is not None:
+            path = relative_path(location.path, root)
+            if path != location.path:
+                a = a.with_location(replace(location, path=path))
+        assets.append(a)
+    if all(new is old for new, old in zip(assets, defs.assets, strict=True)):
         return defs
-    assets = [
-        a.with_location(replace(a.location, path=a.location.path.removeprefix(prefix)))
-        if a.location and a.location.path.startswith(prefix)
-        else a
-        for a in defs.assets
-    ]
     return Definitions(assets, defs.asset_checks, defs.resources, metadata=defs.metadata)
 
 
@@ -96,7 +97,7 @@ def component_instances(module: ModuleType, context: ComponentLoadContext) -> li
     display = _display(module, context.project_root)
     out: list[Component] = []
     for name, value in vars(module).items():
-        if not is_marked(value, _COMPONENT_INSTANCE_MARK):
+        if not is_component_instance_fn(value):
             continue
         instance = _call(value, context, display, f"@component_instance `{name}`")
         if not isinstance(instance, Component):
@@ -140,11 +141,7 @@ def _fn_location(fn: Any, display: str) -> SourceLocation:
 
 
 def _display(module: ModuleType, root: Path) -> str:
-    file = Path(module.__file__ or module.__name__)
-    try:
-        return file.relative_to(root).as_posix()
-    except ValueError:
-        return file.as_posix()
+    return relative_path(module.__file__ or module.__name__, root)
 
 
 def _error_position(error: BaseException, file: Path) -> tuple[int, int]:

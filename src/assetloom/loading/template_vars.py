@@ -15,10 +15,9 @@ from types import ModuleType
 from typing import Any
 
 from assetloom.components.component import (
-    _TEMPLATE_VAR_MARK,
     ComponentLoadContext,
     call_with_optional_context,
-    is_marked,
+    is_template_var_fn,
 )
 from assetloom.errors import ComponentLoadError, SourceLocation, TemplateError
 from assetloom.loading.registry import ComponentRegistry
@@ -72,7 +71,7 @@ def _module_template_vars(
 ) -> dict[str, Any]:
     names: dict[str, Any] = {}
     for attr, fn in vars(module).items():
-        if is_marked(fn, _TEMPLATE_VAR_MARK):
+        if is_template_var_fn(fn):
             names[attr] = _evaluate(fn, context, location, attr, f"{module.__name__}.{attr}")
     return names
 
@@ -81,7 +80,7 @@ def _marked_static_methods(component_type: type) -> tuple[tuple[str, Any], ...]:
     found = []
     for klass in reversed(component_type.__mro__):
         for attr, raw in vars(klass).items():
-            if isinstance(raw, staticmethod) and is_marked(raw.__func__, _TEMPLATE_VAR_MARK):
+            if isinstance(raw, staticmethod) and is_template_var_fn(raw.__func__):
                 found.append((attr, raw.__func__))
     return tuple(found)
 
