@@ -394,6 +394,7 @@ def test_a_location_process_killed_mid_run_fails_only_its_open_steps(workspace: 
     assert "2 materialized, 1 failed, 1 skipped" in done.stdout
     (run,) = json.loads(loom(workspace, "runs", "list", "--json").stdout)["runs"]
     assert run["steps"] == {"succeeded": 2, "failed": 1, "skipped": 1}
+    assert "`code_location_1` exited before answering" in run["error"]
 
 
 def test_check_yaml_runs_in_each_project_location(workspace: Path) -> None:

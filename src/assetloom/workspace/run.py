@@ -141,7 +141,12 @@ def run_workspace(
     except KeyboardInterrupt:  # Ctrl-C reaches the locations too: they stop their steps
         emit(RunCancelled(run_id=result.run_id))
         raise
-    emit(RunSucceeded(run_id=result.run_id) if result.success else RunFailed(run_id=result.run_id))
+    if result.success:
+        emit(RunSucceeded(run_id=result.run_id))
+    else:
+        reason = "; ".join(e.message for e in result.errors)  # a location failed, not a step
+        error = ErrorInfo("CodeLocationError", reason) if reason else None
+        emit(RunFailed(run_id=result.run_id, error=error))
     return result
 
 
