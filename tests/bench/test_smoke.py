@@ -73,6 +73,9 @@ def test_harness_runs_assetloom_at_100_assets(tmp_path: Path) -> None:
         assert cold == results[(cell, 100)]["facts"][fact]
     assert ("materialize_call (no cache)", 100) not in results
     assert report["args"]["cold"] is True
+    for cell in ("materialize multiprocess", "materialize dask"):  # the executor cells
+        assert results[(cell, 100)]["facts"]["materialized"] == 101
+        assert results[(f"{cell} call", 100)]["median_s"] > 0
     reload = results[("incremental reload", 100)]
     assert reload["status"] == "ok", reload["detail"]
     assert 0 < reload["median_s"] < reload["samples"][0]["full_load_s"]

@@ -306,3 +306,30 @@ def test_without_an_address_the_dask_executor_starts_its_own_local_cluster(
     result = run([pid], executor_named("dask", max_concurrent=2), tmp_path)
     assert result.success
     assert result.asset_value("pid") != os.getpid()
+
+
+def test_a_multiprocess_step_stuck_in_native_code_past_its_limit_loses_its_worker(
+    tmp_path: Path,
+) -> None:
+    """``time.sleep`` holds the thread in C, where the time limit's exception cannot land;
+    the worker is killed a grace period later, and the next step gets a fresh one."""
+
+    @dg.asset(tags={"assetloom/timeout": "0.2"})
+    def sleeps() -> None:
+        time.sleep(60)
+
+    @dg.asset(deps=[sleeps])
+    def after() -> None: ...
+
+    @dg.asset
+    def other() -> int:
+        return 1
+
+    started = time.monotonic()
+    result = run([sleeps, after, other], executor_named("multiprocess", max_concurrent=1), tmp_path)
+    assert time.monotonic() - started < 10
+    assert [f.summary for f in result.failures] == [
+        "asset `sleeps` failed: StepTimedOut: timed out after 0.2s (stuck; its worker was killed)"
+    ]
+    assert result.skipped_keys == [K("after")]
+    assert result.succeeded_keys == [K("other")]

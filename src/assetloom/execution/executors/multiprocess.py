@@ -132,7 +132,8 @@ class _WorkerPool:
         return message  # type: ignore[no-any-return]
 
     def _give_up_on(self, worker: _Worker) -> StepResult:
-        _stop(worker.process)
+        worker.process.kill()
+        worker.process.join()
         step = worker.step
         assert step is not None
         limit = step_time_limit(step, self._run.step_timeout)

@@ -97,6 +97,10 @@ class Schedule:
         except KeyboardInterrupt:
             backend.cancel()
             self._cancel()
+        except Exception as error:  # the executor itself broke (a worker could not load)
+            backend.cancel()
+            self._emit(RunFailed(run_id=self.run_id, error=ErrorInfo.from_exception(error)))
+            raise
 
     def _loop(self, backend: StepBackend, interrupted: Callable[[], bool]) -> None:
         while self._unfinished:
