@@ -333,3 +333,19 @@ def test_a_multiprocess_step_stuck_in_native_code_past_its_limit_loses_its_worke
     ]
     assert result.skipped_keys == [K("after")]
     assert result.succeeded_keys == [K("other")]
+
+
+@pytest.mark.parametrize("executor", EXECUTORS, indirect=True)
+def test_log_lines_and_metadata_reach_the_observer_from_any_process(
+    executor: Executor, tmp_path: Path
+) -> None:
+    @dg.asset
+    def counted(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        context.log.info("counted 3 rows")
+        return dg.MaterializeResult(metadata={"rows": 3})
+
+    events: list[RunEvent] = []
+    assert run([counted], executor, tmp_path, events.append).success
+    seen = [(e.kind, getattr(e, "message", None) or getattr(e, "metadata", None)) for e in events]
+    assert ("log_message", "counted 3 rows") in seen
+    assert ("asset_materialized", {"rows": 3}) in seen
