@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assetloom.yaml import source as yaml_source
 from assetloom.yaml.parse_cache import ParseCache
 from assetloom.yaml.source import YamlDocument, read_yaml_documents
 
@@ -46,7 +45,6 @@ def _write(root: Path, files: dict[str, str]) -> None:
 
 
 def _read_all(root: Path, cache: ParseCache) -> list[list[Any]]:
-    yaml_source._PARSED.clear()
     return [_plain(read_yaml_documents(root / name, name, cache)) for name in FILES]
 
 

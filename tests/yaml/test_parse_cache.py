@@ -28,12 +28,6 @@ attributes: {etl_tables: []}
 """
 
 
-@pytest.fixture(autouse=True)
-def _no_in_process_cache(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each read below must go to the disk cache or the parser, not to this process's memo."""
-    monkeypatch.setattr(yaml_source, "_PARSED", {})
-
-
 def _write(tmp_path: Path, text: str = TEXT) -> Path:
     file = tmp_path / "defs" / "etl" / "defs.yaml"
     file.parent.mkdir(parents=True, exist_ok=True)
@@ -61,7 +55,6 @@ def test_a_saved_parse_is_reused_by_the_next_process_with_values_and_positions(
     parsed = read_yaml_documents(file, "defs/etl/defs.yaml", first)
     first.save()
 
-    monkeypatch.setattr(yaml_source, "_PARSED", {})
     _forbid_parsing(monkeypatch)
     cached = read_yaml_documents(file, "defs/etl/defs.yaml", _fresh_cache(tmp_path))
 
@@ -79,7 +72,6 @@ def test_an_edited_file_is_parsed_again(tmp_path: Path) -> None:
     cache.save()
 
     _write(tmp_path, TEXT.replace("raw_orders", "raw_orderz"))
-    yaml_source._PARSED.clear()
     [document, _] = read_yaml_documents(file, "defs/etl/defs.yaml", _fresh_cache(tmp_path))
     assert document.value["attributes"]["etl_tables"][0]["deps"] == ["raw_orderz"]
 
@@ -90,7 +82,6 @@ def test_a_corrupt_or_foreign_cache_file_is_a_miss(tmp_path: Path) -> None:
     cache_file.parent.mkdir(parents=True)
     for junk in (b"", b"not marshal at all", b"\xe9\x00\x00"):
         cache_file.write_bytes(junk)
-        yaml_source._PARSED.clear()
         [document, _] = read_yaml_documents(file, "p", _fresh_cache(tmp_path))
         assert document.value["type"] == "components.etl.EtlTables"
 
@@ -104,7 +95,6 @@ def test_a_cache_written_by_another_version_of_the_parser_is_a_miss(
     cache.save()
 
     monkeypatch.setattr("assetloom.yaml.parse_cache._parser_stamp", lambda: (0, 0))
-    yaml_source._PARSED.clear()
     parsed: list[str] = []
     real = yaml_source._decode_and_parse
     monkeypatch.setattr(
@@ -132,7 +122,6 @@ def test_entries_of_deleted_files_are_dropped_on_save(tmp_path: Path) -> None:
     gone.unlink()
 
     later = _fresh_cache(tmp_path)
-    yaml_source._PARSED.clear()
     read_yaml_documents(_write(tmp_path, TEXT + "# edited\n"), "kept", later)
     later.save()
     assert set(_fresh_cache(tmp_path)._records()) == {bytes(kept)}
@@ -203,7 +192,6 @@ def _saved_cache(tmp_path: Path, text: str = TEXT) -> tuple[Path, bytes]:
     cache = _fresh_cache(tmp_path)
     read_yaml_documents(file, "p", cache)
     cache.save()
-    yaml_source._PARSED.clear()
     return file, _cache_file(tmp_path).read_bytes()
 
 

@@ -12,6 +12,7 @@ builds the instance directly: the common case costs one pydantic validation and 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import types
@@ -142,8 +143,29 @@ class ResolutionContext:
 
 # --- deriving the YAML model ------------------------------------------------------------
 
+_T = typing.TypeVar("_T")
 
-@functools.cache
+
+def _cached_on_class(fn: Callable[[type], _T]) -> Callable[[type], _T]:
+    """``functools.cache`` for a function of a class, with the result kept on the class
+    itself: it goes when the class goes (a reloaded project's classes are not kept alive by
+    a module-level cache)."""
+    attribute = f"__assetloom_{fn.__name__.strip('_')}__"
+
+    @functools.wraps(fn)
+    def cached(cls: type) -> _T:
+        if attribute in cls.__dict__:
+            found: _T = cls.__dict__[attribute]
+            return found
+        value = fn(cls)
+        with contextlib.suppress(TypeError):  # a built-in type: computed again next time
+            type.__setattr__(cls, attribute, value)
+        return value
+
+    return cached
+
+
+@_cached_on_class
 def yaml_model_for(cls: type) -> type[BaseModel]:
     """The pydantic model that validates ``cls``'s YAML attributes (built once per class)."""
     if _is_plain_model(cls):
@@ -271,7 +293,7 @@ def _is_resolvable(cls: type) -> bool:
     ) or (issubclass(cls, BaseModel) and not _is_plain_model(cls))
 
 
-@functools.cache
+@_cached_on_class
 def _is_plain_model(cls: type) -> bool:
     """A pydantic model whose fields need no resolution: it is its own YAML model."""
     if not issubclass(cls, BaseModel):

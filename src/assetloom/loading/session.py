@@ -107,7 +107,7 @@ class LoadSession:
         display = self.project.relative(file)
         try:
             documents = read_yaml_documents(
-                file, display, self.parse_cache, keep=False, max_size=max_file_size(self.project)
+                file, display, self.parse_cache, max_size=max_file_size(self.project)
             )
         except LoomError as error:
             return FileReport(display, 0, tuple(error.iter_errors()))

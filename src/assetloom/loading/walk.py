@@ -166,7 +166,7 @@ class DefsLoader:
         display = self.project.relative(file)
         documents = self._attempt(
             lambda: read_yaml_documents(
-                file, display, self.parse_cache, keep=False, max_size=self.tree.max_size
+                file, display, self.parse_cache, max_size=self.tree.max_size
             )
         )
         loaded: list[LoadedComponent] = []

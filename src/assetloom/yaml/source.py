@@ -159,32 +159,18 @@ def read_yaml_documents(
     display_path: str,
     cache: ParseCache | None = None,
     *,
-    keep: bool = True,
     max_size: int = DEFAULT_MAX_FILE_SIZE,
 ) -> list[YamlDocument]:
-    """Read ``file`` (see :func:`read_source`) as UTF-8 and parse it.
-
-    A file whose bytes were parsed before in this process is not parsed again (`loom check
-    defs` checks the schemas, then loads: both read every file). The documents are shared,
-    so their values must not be mutated (``keep=False``: not kept for later, which a check
-    that only streams through the files does not need). With a ``cache``, bytes parsed by an
-    earlier process are not parsed again either."""
+    """Read ``file`` (see :func:`read_source`) as UTF-8 and parse it; with a ``cache``,
+    bytes parsed before (by this process or an earlier one) are not parsed again. Nothing is
+    kept in this module: a load session keeps what it needs."""
     data = read_source(file, display_path, max_size)
-    cache_key = (display_path, data)
-    cached = _PARSED.get(cache_key)
-    if cached is not None:
-        return list(cached)
     documents = cache.get(file, display_path, data) if cache is not None else None
     if documents is None:
         documents = _decode_and_parse(data, display_path)
         if cache is not None:
             cache.put(file, display_path, data, documents)
-    if keep:
-        _PARSED[cache_key] = tuple(documents)
     return documents
-
-
-_PARSED: dict[tuple[str, bytes], tuple[YamlDocument, ...]] = {}
 
 
 def read_source(file: Path, display_path: str, max_size: int) -> bytes:
