@@ -19,14 +19,10 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from assetloom.errors import LoomError
+from assetloom.execution.run_claims import RunStoppedError, claimed, deleted_during_run
 from assetloom.resources import ConfigurableResource
-
-CLAIMS_ENV = "ASSETLOOM_CLAIMED_WAREHOUSES"
-"""The lock files this run holds, so worker processes (which inherit the environment) know
-that a missing lock file means the warehouse was deleted during the run."""
 
 _LOCK_POLL = 0.05
 
@@ -34,11 +30,8 @@ _open_connections: set[Any] = set()
 _open_lock = threading.Lock()
 
 
-class WarehouseError(LoomError):
-    """The warehouse cannot be used by this run at all; every later step would fail the same
-    way, so the run stops instead of reporting the same cause once per asset."""
-
-    stops_run: ClassVar[bool] = True
+class WarehouseError(RunStoppedError):
+    """The warehouse cannot be used by this run at all."""
 
 
 class DuckDBResource(ConfigurableResource):
@@ -81,16 +74,8 @@ class DuckDBResource(ConfigurableResource):
             lock.truncate()
             lock.write(f"run {run_id}, pid {os.getpid()}")
             lock.flush()
-            claimed = str(lock_path.resolve())
-            before = os.environ.get(CLAIMS_ENV)
-            os.environ[CLAIMS_ENV] = os.pathsep.join(filter(None, [before, claimed]))
-            try:
+            with claimed(lock_path):
                 yield
-            finally:
-                if before is None:
-                    os.environ.pop(CLAIMS_ENV, None)
-                else:
-                    os.environ[CLAIMS_ENV] = before
 
     @contextmanager
     def get_connection(self) -> Iterator[Any]:
@@ -141,12 +126,10 @@ class DuckDBResource(ConfigurableResource):
                 time.sleep(_LOCK_POLL)
 
     def _check_not_deleted(self) -> None:
-        claims = os.environ.get(CLAIMS_ENV, "").split(os.pathsep)
-        lock_path = self._lock_path.resolve()
-        if str(lock_path) in claims and not lock_path.exists():
+        if deleted_during_run(self._lock_path):
             raise WarehouseError(
-                f"{lock_path.parent} was deleted during the run; not re-creating an empty "
-                "warehouse there"
+                f"{self._lock_path.resolve().parent} was deleted during the run; not "
+                "re-creating an empty warehouse there"
             )
 
 

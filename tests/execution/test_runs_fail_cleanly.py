@@ -139,8 +139,8 @@ def test_a_second_run_on_the_same_warehouse_is_refused_naming_the_first(
     assert "Traceback" not in second.stderr
 
 
-DELETES_STORAGE = """
-import shutil
+DELETES_WAREHOUSE = """
+import os
 
 import assetloom as dg
 
@@ -151,11 +151,13 @@ def first(warehouse: dg.DuckDBResource) -> None:
 
 
 @dg.asset(deps=[first])
-def deletes_loom() -> None:
-    shutil.rmtree(".loom")
+def deletes_warehouse() -> None:
+    for name in os.listdir(".loom"):
+        if name.startswith("warehouse.duckdb"):
+            os.remove(os.path.join(".loom", name))
 
 
-@dg.asset(deps=[deletes_loom])
+@dg.asset(deps=[deletes_warehouse])
 def second(warehouse: dg.DuckDBResource) -> None:
     warehouse.execute("SELECT * FROM t")
 
@@ -170,7 +172,7 @@ def third(warehouse: dg.DuckDBResource) -> None:
 def test_a_warehouse_deleted_mid_run_is_one_message_and_never_recreated_empty(
     project: WriteProject, executor: str
 ) -> None:
-    root = project({"defs/resources.py": WAREHOUSE, "defs/steps.py": DELETES_STORAGE})
+    root = project({"defs/resources.py": WAREHOUSE, "defs/steps.py": DELETES_WAREHOUSE})
     done = loom(root, "materialize", "--executor", executor)
     assert done.returncode != 0
     assert done.stderr.count("was deleted during the run") == 1, done.stderr
@@ -181,7 +183,7 @@ def test_a_warehouse_deleted_mid_run_is_one_message_and_never_recreated_empty(
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
 def test_a_read_only_warehouse_stops_the_run_before_it_starts(project: WriteProject) -> None:
-    root = project({"defs/resources.py": WAREHOUSE, "defs/steps.py": DELETES_STORAGE})
+    root = project({"defs/resources.py": WAREHOUSE, "defs/steps.py": DELETES_WAREHOUSE})
     loom(root, "materialize", "--executor", "in_process", "--select", "first")
     database = root / ".loom" / "warehouse.duckdb"
     database.chmod(0o444)
@@ -209,3 +211,42 @@ def test_the_example_project_materializes_with_every_executor(
     done = loom(root, "materialize", "--executor", executor, "--max-concurrent", "2")
     assert done.returncode == 0, done.stderr
     assert "6 materialized, 0 failed, 0 skipped" in done.stdout
+
+
+DELETES_VALUES = """
+import shutil
+
+import assetloom as dg
+
+
+@dg.asset
+def first() -> int:
+    return 1
+
+
+@dg.asset
+def deletes_loom(first: int) -> int:
+    shutil.rmtree(".loom")
+    return first
+
+
+@dg.asset
+def second(deletes_loom: int) -> int:
+    return deletes_loom
+
+
+@dg.asset
+def third(second: int) -> int:
+    return second
+"""
+
+
+@pytest.mark.parametrize("executor", ["in_process", "multiprocess"])
+def test_value_storage_deleted_mid_run_is_one_message(project: WriteProject, executor: str) -> None:
+    root = project({"defs/steps.py": DELETES_VALUES})
+    done = loom(root, "materialize", "--executor", executor)
+    assert done.returncode != 0
+    assert done.stderr.count("was deleted during the run; the values of earlier steps") == 1, (
+        done.stderr
+    )
+    assert "Traceback" not in done.stderr

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from assetloom.assets.key import AssetKey
+from assetloom.execution.run_claims import RunStoppedError, claimed, deleted_during_run
 
 
 @runtime_checkable
@@ -54,7 +57,26 @@ class FilesystemIOManager:
         # Append the suffix: ``with_suffix`` would map `orders.v1` and `orders.v2` to one file.
         return self.base_dir.joinpath(*key.path[:-1], f"{key.name}.pickle")
 
+    @property
+    def _marker(self) -> Path:
+        return self.base_dir / ".assetloom-storage"
+
+    @contextmanager
+    def claim_for_run(self, run_id: str) -> Iterator[None]:
+        """Mark the folder as this run's, so that its deletion mid-run stops the run."""
+        self.base_dir.mkdir(parents=True, exist_ok=True)
+        self._marker.touch()
+        with claimed(self._marker):
+            yield
+
+    def _check_not_deleted(self) -> None:
+        if deleted_during_run(self._marker):
+            raise RunStoppedError(
+                f"{self.base_dir} was deleted during the run; the values of earlier steps are gone"
+            )
+
     def handle_output(self, key: AssetKey, value: Any) -> None:
+        self._check_not_deleted()
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.tmp")
@@ -70,6 +92,7 @@ class FilesystemIOManager:
         tmp.replace(path)
 
     def load_input(self, key: AssetKey) -> Any:
+        self._check_not_deleted()
         path = self._path(key)
         if not path.exists():
             raise LookupError(f"`{key.to_user_string()}` has not been materialized yet (no {path})")

@@ -82,7 +82,7 @@ def materialize(
         selection=selection if isinstance(selection, str) else None,
     )
     with ExitStack() as claims:
-        for resource in all_resources.values():
+        for resource in {id(r): r for r in (*all_resources.values(), io_manager)}.values():
             claim = getattr(resource, "claim_for_run", None)
             if callable(claim):
                 claims.enter_context(claim(run.run_id))
