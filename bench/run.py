@@ -953,7 +953,7 @@ def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
     lines += _targets_list(by_key, sizes)
     lines += _cold_section(by_key, sizes, parse_cache=parse_cache, cold=args.get("cold", True))
     lines += _reload_section(by_key, sizes)
-    lines += executors.section(by_key, sizes, _fmt_s, _mark)
+    lines += executors.section(by_key, sizes, _fmt_s, _mark, args.get("materialize_limit"))
     lines += _floor_section(by_key, sizes, parse_cache=parse_cache)
     problems = [r for r in results if r.status in {"error", "timeout"}]
     if problems:

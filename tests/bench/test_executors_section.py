@@ -61,6 +61,25 @@ def test_ratio_and_per_asset_overhead_against_the_targets() -> None:
     ]
 
 
+def test_a_dagster_run_killed_at_the_limit_bounds_the_ratio_from_below() -> None:
+    killed = run.CellResult("dagster", executors.MULTIPROCESS + executors.CALL, 1000)
+    killed.status, killed.detail = "timeout", "killed after 600 s"
+    by_key = {
+        (r.framework, r.cell, r.size): r
+        for r in [
+            _cell("assetloom", executors.MULTIPROCESS, 2.0, {"materialized": 1000}),
+            _cell("assetloom", executors.MULTIPROCESS + executors.CALL, 1.5),
+            killed,
+        ]
+    }
+    [row] = [
+        line
+        for line in executors.section(by_key, [1000], run._fmt_s, run._mark, 600.0)
+        if line.startswith("| materialize")
+    ]
+    assert row.split(" | ")[2:5] == ["1.500", "> 600.0", ">400.0x"]
+
+
 def test_no_executor_results_means_no_section() -> None:
     assert _section([]) == []
 
