@@ -123,7 +123,7 @@ def test_env_attribute_and_env_call_with_default(
     project: WriteProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LOOM_TEST_TABLE", "from_env")
-    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    monkeypatch.delenv("QZX_NEVER_SET_IN_TESTS", raising=False)
     assets = _project(
         project,
         """
@@ -131,8 +131,8 @@ def test_env_attribute_and_env_call_with_default(
         attributes:
           names:
             - "{{ env.LOOM_TEST_TABLE }}"
-            - "{{ env('LOOM_TEST_UNSET', 'fallback') }}"
-          note: "{{ env.LOOM_TEST_UNSET | default('no note') }}"
+            - "{{ env('QZX_NEVER_SET_IN_TESTS', 'fallback') }}"
+          note: "{{ env.QZX_NEVER_SET_IN_TESTS | default('no note') }}"
         """,
     )
     assert assets == {
@@ -144,19 +144,19 @@ def test_env_attribute_and_env_call_with_default(
 def test_env_call_without_default_is_an_error(
     project: WriteProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    monkeypatch.delenv("QZX_NEVER_SET_IN_TESTS", raising=False)
     root = project(
         {
             "components/tables.py": COMPONENT,
             "defs/t/defs.yaml": """
             type: components.tables.Tables
             attributes:
-              names: ["{{ env('LOOM_TEST_UNSET') }}"]
+              names: ["{{ env('QZX_NEVER_SET_IN_TESTS') }}"]
             """,
         }
     )
     assert load_errors(root) == [
-        "defs/t/defs.yaml:3:11: environment variable `LOOM_TEST_UNSET` is not set and no "
+        "defs/t/defs.yaml:3:11: environment variable `QZX_NEVER_SET_IN_TESTS` is not set and no "
         "default was given"
     ]
 
@@ -402,7 +402,7 @@ def test_check_yaml_reports_template_syntax_errors_without_importing_template_va
 def test_every_failing_template_of_a_document_is_reported(
     project: WriteProject, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    monkeypatch.delenv("QZX_NEVER_SET_IN_TESTS", raising=False)
     root = project(
         {
             "components/tables.py": COMPONENT,
@@ -410,7 +410,7 @@ def test_every_failing_template_of_a_document_is_reported(
             type: components.tables.Tables
             attributes:
               names: ["{{ self }}", "ok", "{{ 'x'.format() }}"]
-              note: "{{ env.LOOM_TEST_UNSET }}"
+              note: "{{ env.QZX_NEVER_SET_IN_TESTS }}"
             """,
         }
     )
@@ -422,4 +422,4 @@ def test_every_failing_template_of_a_document_is_reported(
     ]
     assert "undefined name `self`" in errors[0]
     assert "'format' of 'str' object is unsafe" in errors[1]
-    assert "`LOOM_TEST_UNSET` is not set" in errors[2]
+    assert "`QZX_NEVER_SET_IN_TESTS` is not set" in errors[2]

@@ -43,7 +43,7 @@ def variables(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LOOM_TEST_MIN_AMOUNT", "5")
     monkeypatch.setenv("LOOM_SECRET_KEY", SECRET)
     monkeypatch.delenv("LOOM_TEST_MIN_AMOUNTT", raising=False)
-    monkeypatch.delenv("LOOM_TEST_UNSET", raising=False)
+    monkeypatch.delenv("QZX_NEVER_SET_IN_TESTS", raising=False)
 
 
 @pytest.mark.parametrize(
@@ -53,14 +53,14 @@ def variables(monkeypatch: pytest.MonkeyPatch) -> None:
         ("{{ env['LOOM_TEST_MIN_AMOUNT'] }}", "5"),
         ("{{ env('LOOM_TEST_MIN_AMOUNT') }}", "5"),
         ("{{ env('LOOM_TEST_MIN_AMOUNT', '9') }}", "5"),
-        ("{{ env('LOOM_TEST_UNSET', '9') }}", "9"),
-        ("{{ env('LOOM_TEST_UNSET', none) }}", None),
-        ("{{ env.LOOM_TEST_UNSET | default('9') }}", "9"),
-        ("{{ env['LOOM_TEST_UNSET'] | default(7) }}", 7),
-        ("{{ env.LOOM_TEST_UNSET is defined }}", False),
+        ("{{ env('QZX_NEVER_SET_IN_TESTS', '9') }}", "9"),
+        ("{{ env('QZX_NEVER_SET_IN_TESTS', none) }}", None),
+        ("{{ env.QZX_NEVER_SET_IN_TESTS | default('9') }}", "9"),
+        ("{{ env['QZX_NEVER_SET_IN_TESTS'] | default(7) }}", 7),
+        ("{{ env.QZX_NEVER_SET_IN_TESTS is defined }}", False),
         ("{{ env.LOOM_TEST_MIN_AMOUNT is defined }}", True),
         ("amount > {{ env.LOOM_TEST_MIN_AMOUNT }}", "amount > 5"),
-        ("amount > {{ env.LOOM_TEST_UNSET | default(0) }}", "amount > 0"),
+        ("amount > {{ env.QZX_NEVER_SET_IN_TESTS | default(0) }}", "amount > 0"),
     ],
 )
 def test_set_variables_and_defaults(source: str, expected: Any) -> None:
