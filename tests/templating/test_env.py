@@ -7,6 +7,7 @@ appears in an error message, whatever raised it.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -40,6 +41,10 @@ def refusal(source: str) -> TemplateError:
 
 @pytest.fixture(autouse=True)
 def variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the variables these tests name are set, so suggestions do not depend on the
+    environment the suite runs in (CI sets LOOM_* variables of its own)."""
+    for name in [n for n in os.environ if n.startswith("LOOM_")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("LOOM_TEST_MIN_AMOUNT", "5")
     monkeypatch.setenv("LOOM_SECRET_KEY", SECRET)
     monkeypatch.delenv("LOOM_TEST_MIN_AMOUNTT", raising=False)
