@@ -423,3 +423,24 @@ def test_every_failing_template_of_a_document_is_reported(
     assert "undefined name `self`" in errors[0]
     assert "'format' of 'str' object is unsafe" in errors[1]
     assert "`QZX_NEVER_SET_IN_TESTS` is not set" in errors[2]
+
+
+def test_a_failing_template_does_not_hide_a_wrong_value_next_to_it(
+    project: WriteProject,
+) -> None:
+    """The load reports what check yaml reports about the rest of the document as well."""
+    root = project(
+        {
+            "components/tables.py": COMPONENT,
+            "defs/t/defs.yaml": """
+            type: components.tables.Tables
+            attributes:
+              names: ["{{ undefined_name }}"]
+              retries: "3"
+            """,
+        }
+    )
+    errors = load_errors(root)
+    assert [e.split(": ")[0] for e in errors] == ["defs/t/defs.yaml:3:11", "defs/t/defs.yaml:4:12"]
+    assert "undefined_name" in errors[0]
+    assert 'retries: expected an integer, got "3" (a string)' in errors[1]

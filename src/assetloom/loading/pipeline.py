@@ -78,7 +78,14 @@ def instantiate(
             else positions.location(("type",)),
         )
         templates = templates or TemplateEnvironment()
-        rendered = templates.render_document(attributes, scope, positions, ("attributes",))
+        try:
+            rendered = templates.render_document(attributes, scope, positions, ("attributes",))
+        except LoomError as template_errors:
+            # Report what check yaml reports about the rest of the document too: a template
+            # that fails must not hide a wrong value next to it.
+            raise LoadErrors(
+                [template_errors, *_untemplated_problems(document, context, registry)]
+            ) from None
         attributes = rendered.value
     resolution = ResolutionContext(
         load_context=context, path=("attributes",), locate=positions.location
@@ -119,6 +126,17 @@ def check_document(
             )
             if problems:
                 raise LoadErrors(problems) from None
+
+
+def _untemplated_problems(
+    document: YamlDocument, context: ComponentLoadContext, registry: ComponentRegistry
+) -> list[LoomError]:
+    """The problems :func:`check_document` finds outside the document's template strings."""
+    try:
+        check_document(document, context=context, registry=registry)
+    except LoomError as error:
+        return list(error.iter_errors())
+    return []
 
 
 def _attributes_failure(
