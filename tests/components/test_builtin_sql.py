@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 import assetloom as dg
+from assetloom.errors import TemplateError
 from tests.projects import WriteProject, load, load_errors, parents
 
 duckdb = pytest.importorskip("duckdb")
@@ -125,3 +126,28 @@ def test_the_model_is_documented() -> None:
     schema = dg.TemplatedSqlComponent.get_description()
     assert schema is not None
     assert "execute(sql)" in schema
+
+
+def test_sql_files_render_within_the_projects_template_limits(project: WriteProject) -> None:
+    root = project(
+        {
+            "pyproject.toml": "[tool.assetloom]\ntemplate_max_range = 5\n",
+            "defs/resources.py": RESOURCES,
+            "defs/sql/defs.yaml": """
+            type: TemplatedSqlComponent
+            attributes:
+              assets:
+                - key: small
+                  sql_file: small.sql
+                - key: big
+                  sql_file: big.sql
+            """,
+            "defs/sql/small.sql": "CREATE TABLE small AS SELECT {{ range(5) | sum }} AS n",
+            "defs/sql/big.sql": "CREATE TABLE big AS SELECT {{ range(6) | sum }} AS n",
+        }
+    )
+    defs = load(root)
+    assert dg.materialize(defs, selection=["small"]).success
+    assert _rows(root, "SELECT n FROM small") == [(10,)]
+    with pytest.raises(TemplateError, match=r"range of 6 numbers exceeds 5 \(template_max_range\)"):
+        dg.materialize(defs, selection=["big"])

@@ -77,11 +77,17 @@ def has_templates(value: Any) -> bool:
 
 
 def render_text(
-    source: str, names: Mapping[str, Any], *, location: SourceLocation | None = None
+    source: str,
+    names: Mapping[str, Any],
+    *,
+    location: SourceLocation | None = None,
+    settings: Mapping[str, Any] | None = None,
 ) -> str:
     """Render a whole text (a ``.sql`` file, say) to a string, in the same sandbox, with the
-    default limits and the same errors as YAML templates."""
-    return TemplateEnvironment().render_text(source, TemplateScope(names), location=location)
+    same errors as YAML templates, and within the ``template_*`` limits of ``settings`` (the
+    project's ``[tool.assetloom]``; the defaults without them)."""
+    environment = TemplateEnvironment.for_settings(settings or {})
+    return environment.render_text(source, TemplateScope(names), location=location)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,17 +65,19 @@ class TemplatedSqlComponent(Component, Model, Resolvable):
     """The statements, each building one asset."""
 
     def build_defs(self, context: ComponentLoadContext) -> Definitions:
-        return Definitions(assets=[self._asset(item, context.path) for item in self.assets])
+        return Definitions(assets=[self._asset(item, context) for item in self.assets])
 
-    def _asset(self, item: SqlAsset, folder: Path) -> AssetsDefinition:
+    def _asset(self, item: SqlAsset, context: ComponentLoadContext) -> AssetsDefinition:
+        folder = context.path
         sql_file = folder / item.sql_file if item.sql_file else None
         if sql_file is not None and not sql_file.is_file():
             raise FileNotFoundError(f"asset `{item.key}`: no SQL file {sql_file.name} in {folder}")
         variables = {**self.sql_vars, **item.sql_vars}
         connection = self.connection
+        settings = context.settings
 
         def run_sql(context: AssetExecutionContext, **resources: Any) -> None:
-            statement = item.sql if sql_file is None else _render_sql(sql_file, variables)
+            statement = item.sql if sql_file is None else _render_sql(sql_file, variables, settings)
             assert statement is not None
             context.log.info("running SQL for %s", item.key)
             resources[connection].execute(statement)
@@ -99,7 +102,8 @@ class TemplatedSqlComponent(Component, Model, Resolvable):
         )(run_sql)
 
 
-def _render_sql(file: Path, variables: dict[str, Any]) -> str:
+def _render_sql(file: Path, variables: dict[str, Any], settings: Mapping[str, Any]) -> str:
+    """The file's SQL, rendered within the project's ``template_*`` limits, like its YAML."""
     from assetloom.templating.environment import render_text
 
-    return render_text(file.read_text(encoding="utf-8"), variables)
+    return render_text(file.read_text(encoding="utf-8"), variables, settings=settings)
