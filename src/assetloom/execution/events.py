@@ -14,8 +14,9 @@ Map of the events::
         StepStarted
         StepSucceeded / StepFailed (error) / StepSkipped (reason)   + duration
         StepRetried           + attempt, delay, error
-      AssetMaterialized       + step_key, asset_key, metadata, code_version
-      CheckEvaluated          + step_key, asset_key, check_name, passed, metadata, description
+      AssetEvent              + step_key, asset_key, metadata (JSON values)
+        AssetMaterialized     + code_version
+        CheckEvaluated        + check_name, passed, description
       LogMessage              + step_key, level, message (``context.log`` lines)
 """
 
@@ -175,14 +176,13 @@ class StepRetried(StepEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AssetMaterialized(RunEvent):
-    """``code_version`` is the asset's at the time, so staleness can compare it later."""
+class AssetEvent(RunEvent):
+    """Something a step reported about one of its assets, with metadata kept as JSON values
+    (converted here, so every executor and storage sees the same form)."""
 
-    kind: ClassVar[str] = "asset_materialized"
     step: str
     key: AssetKey
     metadata: Mapping[str, JsonValue] = field(default_factory=dict)
-    code_version: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "metadata", json_metadata(self.metadata))
@@ -197,25 +197,19 @@ class AssetMaterialized(RunEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CheckEvaluated(RunEvent):
+class AssetMaterialized(AssetEvent):
+    """``code_version`` is the asset's at the time, so staleness can compare it later."""
+
+    kind: ClassVar[str] = "asset_materialized"
+    code_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CheckEvaluated(AssetEvent):
     kind: ClassVar[str] = "check_evaluated"
-    step: str
-    key: AssetKey
     check_name: str
     passed: bool
-    metadata: Mapping[str, JsonValue] = field(default_factory=dict)
     description: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "metadata", json_metadata(self.metadata))
-
-    @property
-    def step_key(self) -> str | None:
-        return self.step
-
-    @property
-    def asset_key(self) -> AssetKey | None:
-        return self.key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,13 +11,13 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from types import TracebackType
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from assetloom.assets.key import AssetKey
+from assetloom.closing import ClosedOnExit
 from assetloom.errors import RunStorageError, UnknownRunError
 from assetloom.execution.events import (
     AssetMaterialized,
@@ -62,7 +62,7 @@ _Upsert = Callable[[sa.Table], sqlite.Insert | postgresql.Insert]
 _UPSERTS: dict[str, _Upsert] = {"sqlite": sqlite.insert, "postgresql": postgresql.insert}
 
 
-class RunStorage:
+class RunStorage(ClosedOnExit):
     """Open with ``RunStorage.open(url)``; use as a context manager to release connections."""
 
     def __init__(self, engine: sa.engine.Engine, url: str) -> None:
@@ -97,17 +97,6 @@ class RunStorage:
 
     def close(self) -> None:
         self._engine.dispose()
-
-    def __enter__(self) -> RunStorage:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # -- writing -------------------------------------------------------------------------
 

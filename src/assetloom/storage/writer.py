@@ -12,9 +12,9 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable
-from types import TracebackType
 from typing import Any
 
+from assetloom.closing import ClosedOnExit
 from assetloom.errors import RunStorageError
 from assetloom.execution.events import RUN_END_KINDS, RunEvent, RunStarted
 from assetloom.storage.liveness import HEARTBEAT_SECONDS
@@ -24,7 +24,7 @@ MAX_BATCH = 2000
 _CLOSE = object()
 
 
-class StorageWriter:
+class StorageWriter(ClosedOnExit):
     """Call it with each event; ``close()`` (or leaving the ``with`` block) waits until every
     event is written and raises ``RunStorageError`` if any write failed."""
 
@@ -45,17 +45,6 @@ class StorageWriter:
             raise RunStorageError(
                 f"the run could not be recorded completely: {self._error}"
             ) from self._error
-
-    def __enter__(self) -> StorageWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _write_loop(self) -> None:
         running: set[str] = set()

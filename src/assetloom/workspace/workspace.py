@@ -11,8 +11,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
+from assetloom.closing import ClosedOnExit
 from assetloom.errors import LoomError
 from assetloom.workspace.config import LocationConfig, WorkspaceConfig, read_workspace
 from assetloom.workspace.graph import WorkspaceGraph
@@ -48,7 +48,7 @@ class CodeLocation:
         return not self.errors
 
 
-class Workspace:
+class Workspace(ClosedOnExit):
     """Open with ``Workspace.open(file)`` (or as a context manager); ``close`` stops every
     location process."""
 
@@ -122,17 +122,6 @@ class Workspace:
             if location.process is not None:
                 location.process.close()
                 location.process = None
-
-    def __enter__(self) -> Workspace:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def _ask(self, locations: list[CodeLocation], op: str) -> None:
         """Send ``op`` (snapshot or reload) to every location first, then read the answers, so
