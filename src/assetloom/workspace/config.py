@@ -10,8 +10,16 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from assetloom.errors import LoadErrors, SourceLocation, WorkspaceFileError
 from assetloom.yaml.source import YamlDocument, read_yaml_documents
@@ -21,12 +29,22 @@ class _Closed(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _without_nul(text: str) -> str:
+    if "\x00" in text:
+        raise ValueError("a NUL character cannot be part of a path, a name or a command")
+    return text
+
+
+# Every string of the file ends up in a path or a process's arguments, where NUL is refused.
+Text = Annotated[str, AfterValidator(_without_nul)]
+
+
 class ProjectEntry(_Closed):
     """A project folder (``defs/`` and friends) loaded as one code location."""
 
-    path: str = Field(description="The project root, relative to the workspace file.")
-    location_name: str | None = Field(None, description="Default: the folder's name.")
-    python: str | None = Field(
+    path: Text = Field(description="The project root, relative to the workspace file.")
+    location_name: Text | None = Field(None, description="Default: the folder's name.")
+    python: Text | None = Field(
         None, description="The interpreter (e.g. the project's `.venv/bin/python`)."
     )
 
@@ -34,23 +52,23 @@ class ProjectEntry(_Closed):
 class PythonFileEntry(_Closed):
     """Dagster's form: a Python file exposing a Definitions object or @definitions functions."""
 
-    relative_path: str
-    location_name: str | None = Field(None, description="Default: the file's stem.")
-    working_directory: str | None = Field(
+    relative_path: Text
+    location_name: Text | None = Field(None, description="Default: the file's stem.")
+    working_directory: Text | None = Field(
         None, description="Put on sys.path and made the current folder; default: the file's."
     )
-    executable_path: str | None = None
+    executable_path: Text | None = None
 
 
 class PythonModuleEntry(_Closed):
     """Dagster's form: an importable module exposing a Definitions object."""
 
-    module_name: str
-    location_name: str | None = Field(None, description="Default: the module's name.")
-    working_directory: str | None = Field(
+    module_name: Text
+    location_name: Text | None = Field(None, description="Default: the module's name.")
+    working_directory: Text | None = Field(
         None, description="Put on sys.path and made the current folder; default: the workspace's."
     )
-    executable_path: str | None = None
+    executable_path: Text | None = None
 
 
 class LoadFromEntry(_Closed):
