@@ -124,9 +124,10 @@ def list_workspace_defs(
 
 def check_workspace_defs(file: Path, strict: bool, output_format: str) -> None:
     from assetloom.graph.lint import graph_diagnostics
+    from assetloom.workspace.tree_warnings import tree_warnings
 
     with open_workspace(file) as workspace:
-        diagnostics = location_diagnostics(workspace)
+        diagnostics = [*location_diagnostics(workspace), *tree_warnings(workspace.config)]
         graph = None
         try:
             graph = workspace.graph()

@@ -45,7 +45,7 @@ class LocationProcess:
             "kind": config.kind.value,
             "root": str(config.root),
             "target": config.target,
-            "prefix": _prefix(config.root, workspace_root),
+            "prefix": location_prefix(config.root, workspace_root),
         }
         command = [
             config.python or sys.executable,
@@ -160,7 +160,7 @@ class LocationProcess:
         stream.close()
 
 
-def _prefix(root: Path, workspace_root: Path) -> str:
+def location_prefix(root: Path, workspace_root: Path) -> str:
     """The location's folder as seen from the workspace: the location process puts it before
     every path it reports, so messages point at files from where the user stands."""
     relative = os.path.relpath(root, workspace_root)
