@@ -89,3 +89,18 @@ def test_check_documents_judges_without_building(project: WriteProject) -> None:
     defs_folder = str(root / "defs")
     imported = (getattr(m, "__file__", None) or "" for m in list(sys.modules.values()))
     assert not any(file.startswith(defs_folder) for file in imported)
+
+
+def test_a_file_checked_then_loaded_is_parsed_once_until_it_is_edited(tmp_path: Path) -> None:
+    """``loom check defs`` checks the documents, then loads, in one session."""
+    root = _project(tmp_path, "one")
+    defs_yaml = root / "defs" / "tables" / "defs.yaml"
+    session = LoadSession(Project.at(root))
+    [report] = session.check_documents([defs_yaml])
+    assert report.problems == ()
+    parsed = session.read_documents(defs_yaml)
+    assert set(_groups(session.load())) == {"a", "b", "downstream"}
+    assert session.read_documents(defs_yaml) is parsed
+    defs_yaml.write_text(TABLES.replace("[a, b]", "[a, b, c]"))
+    assert session.read_documents(defs_yaml) is not parsed
+    assert set(_groups(session.reload())) == {"a", "b", "c", "downstream"}

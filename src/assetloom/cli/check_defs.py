@@ -1,5 +1,6 @@
 """``loom check defs``: check the YAML against the schemas, load everything, check the graph;
-report every problem of every file at once."""
+report every problem of every file at once. Both steps go through one ``LoadSession``, so
+each file is parsed and each component type imported once."""
 
 from __future__ import annotations
 
@@ -29,14 +30,16 @@ def check_defs_command(strict: bool, output_format: str) -> None:
 
         check_workspace_defs(workspace_file, strict, output_format)
         return
-    from assetloom.cli.check_yaml import check_files, walk_defs
+    from assetloom.cli.check_yaml import walk_defs
+    from assetloom.loading.session import LoadSession
 
     project = current_project()
+    session = LoadSession(project)
     files, found = walk_defs(project)
-    reports = check_files(project, files)
+    reports = session.check_documents(files)
     diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
     reported = {d.location.path for d in diagnostics if d.location}
-    checked = load_and_check(project)
+    checked = load_and_check(project, session)
     loaded = [*checked.diagnostics, *_missing_resources(checked.definitions)]
     # A file the schema check flagged would be reported again by the loader, less precisely;
     # errors of other files (Python modules, build_defs, templates) still need reporting.

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,6 +15,9 @@ from assetloom.cli.project_option import current_project
 from assetloom.defs import Definitions
 from assetloom.errors import Diagnostic, LoomError, Severity
 from assetloom.project import Project
+
+if TYPE_CHECKING:
+    from assetloom.loading.session import LoadSession
 
 
 @dataclass(frozen=True)
@@ -28,14 +32,15 @@ class CheckedLoad:
         return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
-def load_and_check(project: Project) -> CheckedLoad:
-    """Load ``project`` and check the graph: typo'd dependencies are errors, like load
-    errors; unused external-asset declarations are warnings."""
+def load_and_check(project: Project, session: LoadSession | None = None) -> CheckedLoad:
+    """Load ``project`` (through ``session`` when the command already has one) and check the
+    graph: typo'd dependencies are errors, like load errors; unused external-asset
+    declarations are warnings."""
     from assetloom.graph.lint import graph_diagnostics
     from assetloom.loading.dep_locations import DepLocator
     from assetloom.loading.session import LoadSession
 
-    session = LoadSession(project)
+    session = session or LoadSession(project)
     try:
         defs = session.load()
     except LoomError as error:

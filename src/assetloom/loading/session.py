@@ -17,7 +17,7 @@ from pathlib import Path
 from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
 from assetloom.errors import LoadErrors, LoomError, SourceLocation
-from assetloom.loading.file_builds import FileBuilds, SourceStamps
+from assetloom.loading.file_builds import FileBuilds, SourceStamps, Stamp, stamp
 from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.pipeline import check_document
 from assetloom.loading.registry import ComponentRegistry
@@ -25,7 +25,7 @@ from assetloom.loading.tree import max_file_size
 from assetloom.project import Project
 from assetloom.templating.environment import TemplateEnvironment
 from assetloom.yaml.parse_cache import DISABLE_VARIABLE, ParseCache
-from assetloom.yaml.source import read_yaml_documents
+from assetloom.yaml.source import YamlDocument, read_yaml_documents
 
 __all__ = ["FileReport", "LoadSession"]
 
@@ -53,6 +53,7 @@ class LoadSession:
         self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
         self.builds = FileBuilds()
         self._sources = SourceStamps()
+        self._documents: dict[Path, tuple[Stamp, list[YamlDocument]]] = {}
         self._last: Definitions | None = None
         self.root_context = ComponentLoadContext(
             path=project.defs_root,
@@ -103,12 +104,25 @@ class LoadSession:
             self._last = None
         return self.load()
 
+    def read_documents(self, file: Path) -> list[YamlDocument]:
+        """The documents of ``file``, parsed once per session while the file is unchanged
+        (``loom check defs`` checks the files, then loads them); raises what
+        ``read_yaml_documents`` raises."""
+        current = stamp(file)
+        kept = self._documents.get(file)
+        if kept is not None and kept[0] == current:
+            return kept[1]
+        display = self.project.relative(file)
+        max_size = max_file_size(self.project)
+        documents = read_yaml_documents(file, display, self.parse_cache, max_size=max_size)
+        if current is not None:
+            self._documents[file] = (current, documents)
+        return documents
+
     def _check_file(self, file: Path) -> FileReport:
         display = self.project.relative(file)
         try:
-            documents = read_yaml_documents(
-                file, display, self.parse_cache, max_size=max_file_size(self.project)
-            )
+            documents = self.read_documents(file)
         except LoomError as error:
             return FileReport(display, 0, tuple(error.iter_errors()))
         except OSError as error:

@@ -34,7 +34,6 @@ from assetloom.loading.pipeline import (
 from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.tree import DefsTree, Folder
 from assetloom.project import Project
-from assetloom.yaml.source import read_yaml_documents
 
 if TYPE_CHECKING:
     from assetloom.loading.session import LoadSession
@@ -69,6 +68,7 @@ class DefsLoader:
         self.registry = session.registry
         self.errors: list[LoomError] = []
         self.parse_cache = session.parse_cache
+        self.read_documents = session.read_documents
         self.root_context = session.root_context
         self.templates = session.templates
         self.builds = session.builds
@@ -163,12 +163,7 @@ class DefsLoader:
         return definitions_in_module(module, context)
 
     def _components_of(self, file: Path, context: ComponentLoadContext) -> list[LoadedComponent]:
-        display = self.project.relative(file)
-        documents = self._attempt(
-            lambda: read_yaml_documents(
-                file, display, self.parse_cache, max_size=self.tree.max_size
-            )
-        )
+        documents = self._attempt(lambda: self.read_documents(file))
         loaded: list[LoadedComponent] = []
         for document in documents or ():
             if document.value is None:
