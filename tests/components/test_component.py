@@ -73,3 +73,37 @@ def test_for_test_takes_a_folder_and_a_project_root(tmp_path: Path) -> None:
 def test_component_is_abstract() -> None:
     with pytest.raises(TypeError):
         dg.Component()  # type: ignore[abstract]
+
+
+def test_the_decorator_predicates_tell_marked_functions_from_others() -> None:
+    """Tools that collect ``@component_instance``, ``@definitions`` and ``@template_var``
+    functions the loader's way import these from ``assetloom.components.component``; Dagster
+    has no such names, so the top-level ``assetloom`` does not export them."""
+    from assetloom.components.component import (
+        is_component_instance_fn,
+        is_definitions_fn,
+        is_template_var_fn,
+    )
+
+    @dg.component_instance
+    def instance() -> None: ...
+
+    @dg.definitions
+    def resources() -> None: ...
+
+    @dg.template_var
+    def region() -> str:
+        return "eu"
+
+    class Holder:
+        @dg.template_var
+        @staticmethod
+        def bucket() -> str:
+            return "b"
+
+    predicates = (is_component_instance_fn, is_definitions_fn, is_template_var_fn)
+    for marked, predicate in zip((instance, resources, region), predicates, strict=True):
+        assert [p(marked) for p in predicates] == [p is predicate for p in predicates]
+    assert is_template_var_fn(vars(Holder)["bucket"].__func__)
+    assert not any(p("not a function") for p in predicates)
+    assert not {p.__name__ for p in predicates} & set(dg.__all__)
