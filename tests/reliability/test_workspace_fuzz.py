@@ -200,3 +200,4 @@ def test_loom_on_a_broken_workspace_file_exits_1_with_a_located_message(
     assert done.returncode == 1, done.stderr
     assert location in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
