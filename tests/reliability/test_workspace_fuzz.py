@@ -201,3 +201,32 @@ def test_loom_on_a_broken_workspace_file_exits_1_with_a_located_message(
     assert location in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
 
+
+
+def _fifo(file: Path) -> None:
+    os.mkfifo(file)
+
+
+def _huge(file: Path) -> None:
+    with file.open("wb") as out:
+        out.truncate(11 * 1024 * 1024)
+
+
+NOT_A_READABLE_FILE = {
+    "a folder": lambda file: file.mkdir(),
+    "a FIFO": _fifo,
+    "a link to /dev/zero": lambda file: file.symlink_to("/dev/zero"),
+    "a dangling link": lambda file: file.symlink_to(file.with_name("gone.yaml")),
+    "over the size limit": _huge,
+}
+
+
+@pytest.mark.parametrize("kind", list(NOT_A_READABLE_FILE))
+def test_a_workspace_file_that_cannot_be_read_is_a_located_error(tmp_path: Path, kind: str) -> None:
+    file = tmp_path / WORKSPACE_FILE
+    NOT_A_READABLE_FILE[kind](file)
+    with within(), pytest.raises(LoomError) as caught:
+        read_workspace(file)
+    assert [leaf.location.path for leaf in caught.value.iter_errors() if leaf.location] == [
+        WORKSPACE_FILE
+    ]

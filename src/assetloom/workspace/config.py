@@ -131,8 +131,8 @@ class WorkspaceConfig:
 
 def read_workspace(file: Path) -> WorkspaceConfig:
     """Parse and validate ``file``; every problem is raised at once as located errors."""
-    file = file.resolve()
-    display = file.name  # every path of a workspace is relative to its folder
+    display = file.name  # every path of a workspace is relative to its folder; a link's own
+    file = file.resolve()  # name, not its target's, is the one the user knows
     try:
         documents = read_yaml_documents(file, display)
     except OSError as error:
