@@ -4,8 +4,11 @@ The ``project`` fixture lives in ``tests/conftest.py``; tests import the helpers
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,22 @@ import assetloom as dg
 from assetloom.errors import LoadErrors
 
 WriteProject = Callable[[dict[str, str]], Path]
+
+LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+"""The ``loom`` command of the interpreter running the tests."""
+
+
+def loom(
+    root: Path, *args: str, env: Mapping[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """``loom ARGS`` run in ``root`` as a user runs it, output captured as text. ``env``
+    defaults to this environment without ``LOOM_HOME`` (which would move the run storage)."""
+    if env is None:
+        env = {k: v for k, v in os.environ.items() if k != "LOOM_HOME"}
+    return subprocess.run(
+        [*LOOM, *args], cwd=root, capture_output=True, text=True, env=env, timeout=timeout,
+        check=False,
+    )  # fmt: skip
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

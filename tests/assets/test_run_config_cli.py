@@ -3,13 +3,7 @@ command line, with config errors located in the file."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
-from tests.projects import WriteProject
-
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+from tests.projects import WriteProject, loom
 
 ASSETS = """
 import json
@@ -45,17 +39,6 @@ def jobs() -> dg.Definitions:
         ]
     )
 """
-
-
-def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOOM, *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_config_file_fills_the_config_parameter(project: WriteProject) -> None:

@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+from tests.projects import loom as _loom
 
 COMPONENT = """
 import assetloom as dg
@@ -56,13 +55,6 @@ def write(root: Path, files: dict[str, str]) -> Path:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(textwrap.dedent(text).removeprefix("\n"), encoding="utf-8")
     return root
-
-
-def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOOM, *args], cwd=root, capture_output=True, text=True, timeout=120, check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -114,3 +106,8 @@ def test_singular_counts(tables_project: Path, command: tuple[str, ...]) -> None
     done = loom(tables_project, *command)
     assert done.stderr.splitlines()[-1] == "1 error"
     assert "1 errors" not in done.stderr
+
+
+def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run with no environment but PATH, so nothing of the caller's leaks into the verdict."""
+    return _loom(root, *args, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})

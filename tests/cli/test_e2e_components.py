@@ -6,15 +6,14 @@ from __future__ import annotations
 import csv
 import json
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
+from tests.projects import loom
+
 REPO = Path(__file__).resolve().parents[2]
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
 
 # The second seed document's example, with `import assetloom as dg`.
 SEED_COMPONENT = '''
@@ -87,12 +86,6 @@ def write(root: Path, files: dict[str, str]) -> Path:
         file.parent.mkdir(parents=True, exist_ok=True)
         file.write_text(textwrap.dedent(text).removeprefix("\n"), encoding="utf-8")
     return root
-
-
-def loom(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOOM, *args], cwd=project, capture_output=True, text=True, timeout=120, check=False
-    )
 
 
 @pytest.fixture

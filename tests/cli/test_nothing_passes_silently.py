@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+from tests.projects import loom as _loom
 
 VENDOR_COMPONENT = '''
 import assetloom as dg
@@ -54,13 +53,6 @@ def write(root: Path, files: dict[str, str]) -> Path:
         file.write_text(textwrap.dedent(text).removeprefix("\n"), encoding="utf-8")
     (root / "defs").mkdir(exist_ok=True)
     return root
-
-
-def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOOM, *args], cwd=root, capture_output=True, text=True, timeout=120, check=False,
-        env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
-    )  # fmt: skip
 
 
 @pytest.fixture
@@ -249,3 +241,8 @@ def test_a_typo_in_a_python_asset_is_reported_at_the_asset(tmp_path: Path) -> No
     assert done.stderr.startswith(
         "defs/assets.py:8:1: error[LOOM205]: `vendor_report` depends on `vendor_postive`"
     )
+
+
+def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run with no environment but PATH, so nothing of the caller's leaks into the verdict."""
+    return _loom(root, *args, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})

@@ -8,15 +8,12 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.projects import WriteProject
-
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+from tests.projects import LOOM, WriteProject, loom
 
 WAREHOUSE = """
 import assetloom as dg
@@ -55,12 +52,6 @@ def start(project: Path, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )
-
-
-def loom(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*LOOM, *args], cwd=project, capture_output=True, text=True, timeout=120, check=False
     )
 
 

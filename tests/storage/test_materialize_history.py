@@ -5,16 +5,12 @@ needs it. Real projects, real ``loom`` processes."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.projects import WriteProject
-
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+from tests.projects import WriteProject, loom
 
 ASSETS = """
 import os
@@ -36,13 +32,6 @@ def summary() -> None: ...
 @dg.asset
 def independent() -> None: ...
 """
-
-
-def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "LOOM_HOME"}
-    return subprocess.run(
-        [*LOOM, *args], cwd=root, capture_output=True, text=True, env=env, check=False, timeout=120
-    )
 
 
 def materialize(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,17 +13,8 @@ from assetloom.execution.events import LogMessage, RunStarted, StepStarted
 from assetloom.project import Project
 from assetloom.storage.location import storage_url
 from assetloom.storage.run_storage import RunStorage
-from tests.projects import WriteProject
+from tests.projects import WriteProject, loom
 from tests.storage.test_run_storage import a_run
-
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
-
-
-def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "LOOM_HOME"}
-    return subprocess.run(
-        [*LOOM, *args], cwd=root, capture_output=True, text=True, env=env, check=False
-    )
 
 
 @pytest.fixture
