@@ -9,16 +9,13 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from assetloom.assets.key import AssetKey
 from assetloom.storage.history import steps_of_run
 from assetloom.storage.run_storage import RunStorage
-from tests.projects import WriteProject
-
-LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
+from tests.projects import LOOM, WriteProject, loom
 
 ASSETS = """
 import time
@@ -33,6 +30,18 @@ def first() -> dg.MaterializeResult:
 def slow() -> None:
     time.sleep(300)
 """
+
+
+def start_materialize(root: Path, *args: str) -> subprocess.Popen[str]:
+    """``loom materialize`` in its own process group, so the test can kill its workers too."""
+    return subprocess.Popen(
+        [*LOOM, "materialize", *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_until_materialized(url: str, key: AssetKey, process: subprocess.Popen[str]) -> None:
@@ -58,14 +67,7 @@ def test_a_killed_materialize_is_marked_interrupted(
             "defs/assets.py": ASSETS,
         }
     )
-    process = subprocess.Popen(
-        [*LOOM, "materialize"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_materialize(root)
     try:
         wait_until_materialized(storage_url, AssetKey("first"), process)
         time.sleep(0.3)  # `slow` is sleeping now
@@ -76,9 +78,7 @@ def test_a_killed_materialize_is_marked_interrupted(
             os.killpg(process.pid, signal.SIGKILL)  # the run's worker processes
         process.communicate(timeout=30)
 
-    done = subprocess.run(
-        [*LOOM, "runs", "list", "--json"], cwd=root, capture_output=True, text=True, check=False
-    )
+    done = loom(root, "runs", "list", "--json")
     assert done.returncode == 0, done.stderr
     (run,) = json.loads(done.stdout)["runs"]
     assert run["status"] == "failed"
@@ -97,14 +97,7 @@ def test_ctrl_c_records_the_run_as_cancelled(project: WriteProject, tmp_path: Pa
     root = project(
         {"pyproject.toml": f'[tool.assetloom]\nstorage = "{url}"\n', "defs/assets.py": ASSETS}
     )
-    process = subprocess.Popen(
-        [*LOOM, "materialize", "--executor", "in_process"],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
+    process = start_materialize(root, "--executor", "in_process")
     try:
         wait_until_materialized(url, AssetKey("first"), process)
         time.sleep(0.3)
