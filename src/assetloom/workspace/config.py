@@ -133,13 +133,7 @@ def read_workspace(file: Path) -> WorkspaceConfig:
     """Parse and validate ``file``; every problem is raised at once as located errors."""
     display = file.name  # every path of a workspace is relative to its folder; a link's own
     file = file.resolve()  # name, not its target's, is the one the user knows
-    try:
-        documents = read_yaml_documents(file, display)
-    except OSError as error:
-        raise WorkspaceFileError(
-            f"cannot read the workspace file: {error.strerror}",
-            location=SourceLocation(display),
-        ) from None
+    documents = read_yaml_documents(file, display)  # or a located UnreadableFileError
     if len(documents) != 1 or not isinstance(documents[0].value, dict):
         raise WorkspaceFileError(
             "a workspace file is one mapping with a `load_from:` list",
