@@ -179,6 +179,9 @@ BROKEN_FILES = {
         "workspace.yaml:",
     ),
     "not UTF-8": (b"load_from: [\xff]\n", "workspace.yaml:1:"),
+    "empty": ("", "workspace.yaml:1:1: "),
+    "deep nesting": ("load_from: " + "[" * 5000 + "]" * 5000 + "\n", "workspace.yaml:1:"),
+    "a huge number": ("load_from: [{project: {path: " + "9" * 5000 + "}}]\n", "workspace.yaml:1:"),
 }
 
 
