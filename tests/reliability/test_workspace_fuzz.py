@@ -6,17 +6,19 @@ folders. And ``loom -w`` on a broken file exits 1 with the located message, no t
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from assetloom.errors import LoomError, UnreadableFileError
 from assetloom.workspace.config import WorkspaceConfig, read_workspace
@@ -70,12 +72,20 @@ entries = st.dictionaries(st.sampled_from(list(forms)), st.just(None), max_size=
 near_valid = st.lists(entries | values, max_size=5).map(lambda items: {"load_from": items})
 
 
+_BLOCK_STYLE = YAML(typ="safe", pure=True)
+_BLOCK_STYLE.allow_unicode = True
+
+
 def as_yaml(value: Any) -> bytes:
-    return yaml.safe_dump(value, allow_unicode=True).encode("utf-8", "surrogatepass")
+    """``value`` written in block style (``json.dumps`` gives the flow style)."""
+    stream = StringIO()
+    _BLOCK_STYLE.dump(value, stream)
+    return stream.getvalue().encode("utf-8", "surrogatepass")
 
 
 workspace_bytes = st.one_of(
     near_valid.map(as_yaml),
+    near_valid.map(lambda document: json.dumps(document).encode()),
     values.map(as_yaml),
     st.lists(st.sampled_from(YAML_PIECES + [f"{k}: " for k in KEYS]), max_size=40).map(
         lambda pieces: "".join(pieces).encode("utf-8", "surrogatepass")
