@@ -35,6 +35,19 @@ def loom(
     )  # fmt: skip
 
 
+def start_loom(root: Path, *args: str, own_session: bool = False) -> subprocess.Popen[str]:
+    """``loom ARGS`` started in ``root`` without waiting, its output piped. ``own_session``
+    gives it its own process group, so a test can kill its worker processes with it."""
+    return subprocess.Popen(
+        [*LOOM, *args],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=own_session,
+    )
+
+
 def write_files(root: Path, files: dict[str, str]) -> Path:
     """Write ``{relative path: text}`` under ``root`` (text is dedented; a leading newline
     is dropped so line numbers in tests count from the first written line)."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projects import LOOM, WriteProject, loom
+from tests.projects import WriteProject, loom, start_loom
 
 WAREHOUSE = """
 import assetloom as dg
@@ -45,16 +45,6 @@ def duckdb_query(warehouse: dg.DuckDBResource) -> None:
 """
 
 
-def start(project: Path, *args: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*LOOM, "materialize", *args],
-        cwd=project,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while not path.exists():
@@ -84,7 +74,7 @@ def test_ctrl_c_cancels_the_run_within_two_seconds(
     project: WriteProject, executor: str, asset: str
 ) -> None:
     root = project({"defs/resources.py": WAREHOUSE, "defs/long.py": LONG_RUNNING})
-    process = start(root, "--executor", executor, "--select", asset)
+    process = start_loom(root, "materialize", "--executor", executor, "--select", asset)
     wait_for(root / "started", process)
     time.sleep(0.3)  # well inside the loop or the query
     interrupted = time.monotonic()
@@ -117,7 +107,7 @@ def test_a_second_run_on_the_same_warehouse_is_refused_naming_the_first(
     project: WriteProject,
 ) -> None:
     root = project({"defs/resources.py": WAREHOUSE, "defs/busy.py": BUSY})
-    first = start(root, "--executor", "in_process")
+    first = start_loom(root, "materialize", "--executor", "in_process")
     try:
         wait_for(root / "started", first)
         second = loom(root, "materialize", "--executor", "in_process")

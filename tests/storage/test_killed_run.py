@@ -15,7 +15,7 @@ from pathlib import Path
 from assetloom.assets.key import AssetKey
 from assetloom.storage.history import steps_of_run
 from assetloom.storage.run_storage import RunStorage
-from tests.projects import LOOM, WriteProject, loom
+from tests.projects import WriteProject, loom, start_loom
 
 ASSETS = """
 import time
@@ -30,18 +30,6 @@ def first() -> dg.MaterializeResult:
 def slow() -> None:
     time.sleep(300)
 """
-
-
-def start_materialize(root: Path, *args: str) -> subprocess.Popen[str]:
-    """``loom materialize`` in its own process group, so the test can kill its workers too."""
-    return subprocess.Popen(
-        [*LOOM, "materialize", *args],
-        cwd=root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
 
 
 def wait_until_materialized(url: str, key: AssetKey, process: subprocess.Popen[str]) -> None:
@@ -67,7 +55,7 @@ def test_a_killed_materialize_is_marked_interrupted(
             "defs/assets.py": ASSETS,
         }
     )
-    process = start_materialize(root)
+    process = start_loom(root, "materialize", own_session=True)
     try:
         wait_until_materialized(storage_url, AssetKey("first"), process)
         time.sleep(0.3)  # `slow` is sleeping now
@@ -97,7 +85,7 @@ def test_ctrl_c_records_the_run_as_cancelled(project: WriteProject, tmp_path: Pa
     root = project(
         {"pyproject.toml": f'[tool.assetloom]\nstorage = "{url}"\n', "defs/assets.py": ASSETS}
     )
-    process = start_materialize(root, "--executor", "in_process")
+    process = start_loom(root, "materialize", "--executor", "in_process", own_session=True)
     try:
         wait_until_materialized(url, AssetKey("first"), process)
         time.sleep(0.3)
