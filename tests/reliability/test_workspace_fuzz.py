@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from io import StringIO
 from pathlib import Path
@@ -23,6 +21,7 @@ from ruamel.yaml import YAML
 from assetloom.errors import LoomError, UnreadableFileError
 from assetloom.workspace.config import WorkspaceConfig, read_workspace
 from assetloom.workspace.discovery import WORKSPACE_FILE, find_workspace_file
+from tests.projects import loom
 from tests.reliability.test_yaml_fuzz import BOMB_ROWS, YAML_PIECES
 from tests.reliability.timeouts import within
 
@@ -173,7 +172,6 @@ def test_the_nearest_workspace_file_is_found_unless_a_project_comes_first(
         assert find_workspace_file(here) == expected
 
 
-LOOM = str(Path(sys.executable).with_name("loom"))
 BROKEN_FILES = {
     "unknown key": ("load_from:\n  - projct: {path: a}\n", "workspace.yaml:2:5: "),
     "two forms": (
@@ -202,14 +200,7 @@ def test_loom_on_a_broken_workspace_file_exits_1_with_a_located_message(
     text, location = BROKEN_FILES[name]
     data = text if isinstance(text, bytes) else text.encode()
     (tmp_path / WORKSPACE_FILE).write_bytes(data)
-    done = subprocess.run(
-        [LOOM, "-w", WORKSPACE_FILE, "list", "defs"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = loom(tmp_path, "-w", WORKSPACE_FILE, "list", "defs", timeout=60)
     assert done.returncode == 1, done.stderr
     assert location in done.stderr
     assert "Traceback" not in done.stderr + done.stdout

@@ -5,14 +5,12 @@ does for one project: warnings, so the check still passes unless ``--strict``.""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 from assetloom.workspace.config import read_workspace
 from assetloom.workspace.tree_warnings import tree_warnings
-from tests.projects import write_files
+from tests.projects import loom, write_files
 
-LOOM = Path(sys.executable).with_name("loom")
 ASSET = """
 import assetloom as dg
 
@@ -52,14 +50,7 @@ def test_check_defs_prints_them_and_fails_only_when_strict(tmp_path: Path) -> No
     (tmp_path / "ws/workspace.yaml").write_text("load_from:\n  - project: {path: sales}\n")
 
     def check(*flags: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [str(LOOM), "-w", str(file), "check", "defs", *flags],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        return loom(tmp_path, "-w", str(file), "check", "defs", *flags)
 
     done = check()
     output = done.stdout + done.stderr
