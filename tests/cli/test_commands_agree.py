@@ -101,6 +101,24 @@ def test_strings_for_an_int_and_a_bool_are_rejected_by_every_command(
 
 
 @pytest.mark.parametrize("command", LOADING_COMMANDS)
+def test_a_failing_template_and_a_wrong_value_are_both_reported_by_every_loading_command(
+    tables_project: Path, command: tuple[str, ...]
+) -> None:
+    text = DEFS.replace("attributes:\n", 'attributes:\n  retries: "3"\n').replace(
+        "name: report", "name: \"{{ env.REPORT_NAMEE }}\""
+    )
+    write(tables_project, {"defs/t/defs.yaml": text})
+    done = loom(tables_project, *command)
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if ": error[" in line]
+    assert [line.split(": error")[0] for line in errors] == [
+        "defs/t/defs.yaml:3:12",
+        "defs/t/defs.yaml:7:13",
+    ]
+    assert done.stderr.splitlines()[-1] == "2 errors"
+
+
+@pytest.mark.parametrize("command", LOADING_COMMANDS)
 def test_singular_counts(tables_project: Path, command: tuple[str, ...]) -> None:
     write(tables_project, {"defs/t/defs.yaml": "type: nope\n"})
     done = loom(tables_project, *command)

@@ -38,12 +38,11 @@ def check_defs_command(strict: bool, output_format: str) -> None:
     files, found = walk_defs(project)
     reports = session.check_documents(files)
     diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
-    reported = {d.location.path for d in diagnostics if d.location}
     checked = load_and_check(project, session)
     loaded = [*checked.diagnostics, *_missing_resources(checked.definitions)]
-    # A file the schema check flagged would be reported again by the loader, less precisely;
-    # errors of other files (Python modules, build_defs, templates) still need reporting.
-    diagnostics += [d for d in loaded if not d.location or d.location.path not in reported]
+    # The load runs the same document checks (same words), and adds what only it can see:
+    # templates, requirements, Python modules, build_defs, the graph. Each problem once.
+    diagnostics = list(dict.fromkeys([*diagnostics, *loaded]))
     print_diagnostics(diagnostics, project.root, output_format)
     failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
     if output_format == "text":
