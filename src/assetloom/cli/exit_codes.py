@@ -15,6 +15,8 @@ class ExitCode(IntEnum):
     USAGE = 2
     #: the definitions loaded but a run failed
     RUN_FAILED = 3
+    #: a run was cancelled with Ctrl-C (the shell's 128 + SIGINT)
+    CANCELLED = 130
 
 
 def exit_code_for(error: LoomError) -> ExitCode:

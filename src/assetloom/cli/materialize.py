@@ -22,7 +22,6 @@ from assetloom.project import Project
 if TYPE_CHECKING:
     from assetloom.execution.materialize import Selection
 
-CANCELLED_EXIT = 130  # the shell's code for a command stopped by Ctrl-C (128 + SIGINT)
 
 
 @click.command("materialize")
@@ -154,7 +153,7 @@ def materialize_command(
     )
     if result.cancelled:
         click.echo(f"run {result.run_id} cancelled: {counts}")
-        raise SystemExit(CANCELLED_EXIT)
+        raise SystemExit(ExitCode.CANCELLED)
     click.echo(f"run {result.run_id}: {counts}")
     if not result.success:
         raise SystemExit(ExitCode.RUN_FAILED)

@@ -196,7 +196,6 @@ def materialize_workspace(
 ) -> None:
     """One run over every location; ``--stale`` and ``--from-failure`` narrow it with what
     the workspace's run storage remembers, as for a project."""
-    from assetloom.cli.materialize import CANCELLED_EXIT
     from assetloom.cli.rerun import asked_for, failed_keys, stale_keys
     from assetloom.graph.selection import select_executable
     from assetloom.workspace.run import FAILURE, SKIPPED, SUCCESS, run_workspace
@@ -225,7 +224,7 @@ def materialize_workspace(
                 )
         except KeyboardInterrupt:
             click.echo(f"run {run_id} cancelled", err=True)
-            sys.exit(CANCELLED_EXIT)
+            sys.exit(ExitCode.CANCELLED)
     for failure in result.failures:
         where = f"{failure.source}: " if failure.source is not None else ""
         click.echo(f"\n{where}{failure.summary}\n{failure.traceback}", err=True)
