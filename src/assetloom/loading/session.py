@@ -18,6 +18,7 @@ from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
 from assetloom.errors import LoadErrors, LoomError, SourceLocation
 from assetloom.loading.file_builds import FileBuilds, SourceStamps, Stamp, stamp
+from assetloom.loading.gc_pause import collection_paused
 from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.pipeline import check_document
 from assetloom.loading.registry import ComponentRegistry
@@ -79,7 +80,7 @@ class LoadSession:
         then is reused (see :meth:`reload`), and the graph is validated from the last one."""
         from assetloom.loading.walk import DefsLoader
 
-        with self.importer.active():
+        with self.importer.active(), collection_paused():
             defs = DefsLoader(self).load()
             try:
                 if self._last is not None:
