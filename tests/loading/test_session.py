@@ -104,3 +104,18 @@ def test_a_file_checked_then_loaded_is_parsed_once_until_it_is_edited(tmp_path: 
     defs_yaml.write_text(TABLES.replace("[a, b]", "[a, b, c]"))
     assert session.read_documents(defs_yaml) is not parsed
     assert set(_groups(session.reload())) == {"a", "b", "c", "downstream"}
+
+
+def test_check_documents_keeps_parsed_files_only_for_a_load_that_follows(
+    project: WriteProject,
+) -> None:
+    root = _project(project({}), "g")
+    file = root / "defs" / "tables" / "defs.yaml"
+    checking = LoadSession(Project.at(root))  # loom check yaml: one file's documents at a time
+    checking.check_documents([file])
+    assert checking.read_documents(file, keep=False) is not checking.read_documents(
+        file, keep=False
+    )
+    loading = LoadSession(Project.at(root))  # loom check defs: checked, then loaded
+    loading.check_documents([file], keep=True)
+    assert loading.read_documents(file, keep=False) is loading.read_documents(file, keep=False)

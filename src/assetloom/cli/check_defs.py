@@ -36,7 +36,7 @@ def check_defs_command(strict: bool, output_format: str) -> None:
     project = current_project()
     session = LoadSession(project)
     files, found = walk_defs(project)
-    reports = session.check_documents(files)
+    reports = session.check_documents(files, keep=True)
     diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
     checked = load_and_check(project, session)
     loaded = [*checked.diagnostics, *_missing_resources(checked.definitions)]

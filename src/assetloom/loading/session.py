@@ -63,12 +63,15 @@ class LoadSession:
             settings=project.settings,
         )
 
-    def check_documents(self, files: Iterable[Path]) -> list[FileReport]:
+    def check_documents(self, files: Iterable[Path], *, keep: bool = False) -> list[FileReport]:
         """Every problem of every document of ``files``, found by the loader's own stages up
         to attribute validation: no template rendered, no ``build_defs`` run, no module
-        under ``defs/`` imported (a ``.module.Class`` type beside the file excepted)."""
+        under ``defs/`` imported (a ``.module.Class`` type beside the file excepted).
+
+        With ``keep`` the parsed documents stay for a load that follows (``loom check
+        defs``); ``loom check yaml`` keeps none, so it holds one file's documents at a time."""
         with self.importer.active():
-            reports = [self._check_file(file) for file in files]
+            reports = [self._check_file(file, keep=keep) for file in files]
         self.parse_cache.save()
         return reports
 
@@ -105,10 +108,10 @@ class LoadSession:
             self._last = None
         return self.load()
 
-    def read_documents(self, file: Path) -> list[YamlDocument]:
+    def read_documents(self, file: Path, *, keep: bool = True) -> list[YamlDocument]:
         """The documents of ``file``, parsed once per session while the file is unchanged
-        (``loom check defs`` checks the files, then loads them); raises what
-        ``read_yaml_documents`` raises."""
+        (``loom check defs`` checks the files, then loads them), unless ``keep`` is false;
+        raises what ``read_yaml_documents`` raises."""
         current = stamp(file)
         kept = self._documents.get(file)
         if kept is not None and kept[0] == current:
@@ -116,14 +119,14 @@ class LoadSession:
         display = self.project.relative(file)
         max_size = max_file_size(self.project)
         documents = read_yaml_documents(file, display, self.parse_cache, max_size=max_size)
-        if current is not None:
+        if keep and current is not None:
             self._documents[file] = (current, documents)
         return documents
 
-    def _check_file(self, file: Path) -> FileReport:
+    def _check_file(self, file: Path, *, keep: bool) -> FileReport:
         display = self.project.relative(file)
         try:
-            documents = self.read_documents(file)
+            documents = self.read_documents(file, keep=keep)
         except LoomError as error:
             return FileReport(display, 0, tuple(error.iter_errors()))
         except OSError as error:
