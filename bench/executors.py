@@ -80,9 +80,11 @@ def section(
                 continue
             ours_s = ours.median_s if ours else None
             theirs_s = theirs.median_s if theirs else None
-            at_least = theirs is not None and theirs.status == "timeout" and limit_s is not None
+            # A run killed by hand (not at this run's limit) says its own limit in its facts.
+            killed_at = theirs.facts.get("limit_s", limit_s) if theirs is not None else None
+            at_least = theirs is not None and theirs.status == "timeout" and killed_at is not None
             if at_least:
-                theirs_s = limit_s
+                theirs_s = killed_at
             ratio = theirs_s / ours_s if ours_s and theirs_s else None
             target = RATIO_TARGET.get((cell, size))
             ratio_met = "-" if ratio is None or target is None else mark(ratio >= target)

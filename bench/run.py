@@ -901,6 +901,15 @@ def render_markdown(report: dict[str, Any], results: list[CellResult]) -> str:
         f"Versions: assetloom {report['versions'].get('assetloom') or 'not measured'} "
         f"(commit {report['versions'].get('assetloom_commit')}), "
         f"Dagster {report['versions'].get('dagster') or 'not measured'}.",
+        *(
+            [
+                "Dagster's cells come from earlier runs of this harness on the same machine "
+                f"(same Dagster version): {', '.join(report['dagster_from'])}; assetloom's "
+                "from this run (`bench/combine.py`)."
+            ]
+            if report.get("dagster_from")
+            else []
+        ),
         f"Median of {args['repeats']} fresh processes per cell"
         + (f" ({floor_repeats} for the floor rows)" if floor_repeats else "")
         + " (wall seconds, peak RSS MiB); ratio = Dagster time / assetloom time; "
