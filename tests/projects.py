@@ -5,6 +5,7 @@ The ``project`` fixture lives in ``tests/conftest.py``; tests import the helpers
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -73,3 +74,15 @@ def load_errors(root: Path) -> list[str]:
 def parents(defs: dg.Definitions, key: str) -> set[str]:
     graph = defs.resolve_asset_graph()
     return {k.to_user_string() for k in graph.parents(dg.AssetKey.from_user_string(key))}
+
+
+def without_file_powers() -> list[str]:
+    """A command prefix that makes permission bits bind: as root (CI runs as root) it drops
+    the two capabilities that let root read and write whatever the bits say; as anyone else
+    nothing is needed."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("setpriv (util-linux) is needed to drop root's file capabilities")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]

@@ -4,13 +4,14 @@ hang a command, crash it, or be skipped without a word."""
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from assetloom.cli.main import cli
-from tests.projects import WriteProject, load, load_errors
+from tests.projects import LOOM, WriteProject, load, load_errors, without_file_powers
 
 ASSETS = """
 import assetloom as dg
@@ -161,17 +162,23 @@ def test_the_size_limit_must_be_a_positive_number(sample: Path) -> None:
     )
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their permissions")
 def test_unreadable_files_and_folders_are_located_errors(sample: Path) -> None:
     (sample / "defs" / "yaml" / "defs.yaml").chmod(0)
     (sample / "defs" / "locked").mkdir(mode=0)
     try:
-        assert load_errors(sample) == [
-            "defs/locked: cannot read the folder: permission denied",
-            "defs/yaml/defs.yaml: cannot read the file: permission denied",
-        ]
+        done = subprocess.run(
+            [*without_file_powers(), *LOOM, "check", "defs"],
+            cwd=sample, capture_output=True, text=True, check=False,
+            env={**os.environ, "NO_COLOR": "1"},
+        )  # fmt: skip
     finally:
         (sample / "defs" / "locked").chmod(0o755)
+    assert done.returncode == 1
+    assert [line for line in done.stderr.splitlines() if ": error[" in line] == [
+        "defs/locked: error[LOOM107]: cannot read the folder: permission denied",
+        "defs/yaml/defs.yaml: error[LOOM107]: cannot read the file: permission denied",
+    ]
+    assert "Traceback" not in done.stderr
 
 
 # --- symlinks ------------------------------------------------------------------------------
