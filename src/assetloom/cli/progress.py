@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from typing import IO, Any
 
+from assetloom.cli.counts import plural
 from assetloom.execution.events import (
     AssetMaterialized,
     CheckEvaluated,
@@ -58,7 +59,7 @@ class PlainProgress:
             return None
         if isinstance(event, RunStarted):
             steps = len(event.step_keys)
-            return f"run {event.run_id}: {steps} step{'' if steps == 1 else 's'}"
+            return f"run {event.run_id}: {plural(steps, 'step')}"
         if not isinstance(event, StepEvent | LogMessage | CheckEvaluated):
             return None
         return _step_line(event, self._metadata)

@@ -79,18 +79,18 @@ class DefsFolderSandbox:
         """The component that ``defs_path/defs.yaml`` declares, and the Definitions it
         builds, through the loader's own pipeline (templates, validation, post-processing)."""
         from assetloom.loading.pipeline import build, instantiate
-        from assetloom.loading.registry import ComponentRegistry
+        from assetloom.loading.session import LoadSession
         from assetloom.project import Project
-        from assetloom.yaml.source import parse_yaml_documents
 
+        session = LoadSession(Project.at(self.project_root))
         folder = self.defs_folder_path / defs_path
-        file = folder / "defs.yaml"
-        project = Project.at(self.project_root)
-        [document] = parse_yaml_documents(
-            file.read_text(encoding="utf-8"), file.relative_to(self.project_root).as_posix()
-        )
-        context = ComponentLoadContext(
-            path=folder, project_root=self.project_root, defs_root=self.defs_folder_path
-        )
-        loaded = instantiate(document, context=context, registry=ComponentRegistry(project))
-        yield loaded.component, build(loaded, self.project_root)
+        [document] = session.read_documents(folder / "defs.yaml")
+        with session.importer.active():
+            loaded = instantiate(
+                document,
+                context=session.root_context.for_path(folder),
+                registry=session.registry,
+                templates=session.templates,
+            )
+            defs = build(loaded, self.project_root)
+        yield loaded.component, defs
