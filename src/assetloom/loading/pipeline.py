@@ -143,14 +143,16 @@ def _attributes_failure(
     component_type: type[Component], document: YamlDocument, context: ComponentLoadContext
 ) -> Callable[[BaseException], ComponentLoadError]:
     """How a validator, resolver or ``__post_init__`` that raised is reported: at the
-    document's ``attributes`` (its ``type`` when it has none), naming the component."""
-    positions = document.positions
-    node = ("attributes",) if positions.has(("attributes",)) else ("type",)
-    return load_failure(
-        f"building `{component_type.__name__}` from its attributes",
-        positions.location(node),
-        context.project_root,
-    )
+    document's ``attributes`` (its ``type`` when it has none), naming the component. The
+    location is looked up only for a failure."""
+
+    def failure(error: BaseException) -> ComponentLoadError:
+        positions = document.positions
+        node = ("attributes",) if positions.has(("attributes",)) else ("type",)
+        what = f"building `{component_type.__name__}` from its attributes"
+        return load_failure(what, positions.location(node), context.project_root)(error)
+
+    return failure
 
 
 def _component_type(

@@ -18,11 +18,12 @@ from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
 from assetloom.errors import LoadErrors, LoomError, SourceLocation
 from assetloom.loading.file_builds import FileBuilds, SourceStamps, Stamp, stamp
-from assetloom.loading.gc_pause import collection_paused
+from assetloom.loading.gc_pause import collect_previous_import, collection_paused
 from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.pipeline import check_document
 from assetloom.loading.registry import ComponentRegistry
 from assetloom.loading.tree import max_file_size
+from assetloom.loading.user_code import interrupts_noted
 from assetloom.project import Project
 from assetloom.templating.environment import TemplateEnvironment
 from assetloom.yaml.parse_cache import DISABLE_VARIABLE, ParseCache
@@ -70,7 +71,7 @@ class LoadSession:
 
         With ``keep`` the parsed documents stay for a load that follows (``loom check
         defs``); ``loom check yaml`` keeps none, so it holds one file's documents at a time."""
-        with self.importer.active():
+        with self.importer.active(), interrupts_noted():
             reports = [self._check_file(file, keep=keep) for file in files]
         self.parse_cache.save()
         return reports
@@ -83,7 +84,7 @@ class LoadSession:
         then is reused (see :meth:`reload`), and the graph is validated from the last one."""
         from assetloom.loading.walk import DefsLoader
 
-        with self.importer.active(), collection_paused():
+        with self.importer.active(), interrupts_noted(), collection_paused():
             defs = DefsLoader(self).load()
             try:
                 if self._last is not None:
@@ -106,6 +107,7 @@ class LoadSession:
             self.registry = ComponentRegistry(self.project, self.importer)
             self.builds.clear()
             self._last = None
+            collect_previous_import()
         return self.load()
 
     def read_documents(self, file: Path, *, keep: bool = True) -> list[YamlDocument]:

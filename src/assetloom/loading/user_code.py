@@ -19,9 +19,9 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from types import FrameType
+from types import FrameType, TracebackType
 
 from assetloom.errors import ComponentLoadError, LoomError, SourceLocation
 
@@ -43,9 +43,10 @@ class CtrlC(KeyboardInterrupt):
 @contextmanager
 def interrupts_noted() -> Iterator[None]:
     """Tell a real Ctrl-C from a ``KeyboardInterrupt`` raised by code, inside the block."""
+    handler = signal.getsignal(signal.SIGINT)
     if (
-        threading.current_thread() is not threading.main_thread()
-        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        handler is not signal.default_int_handler
+        or threading.current_thread() is not threading.main_thread()
     ):
         yield  # already noted by an outer block, or SIGINT is someone else's
         return
@@ -56,19 +57,37 @@ def interrupts_noted() -> Iterator[None]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-@contextmanager
-def user_code(failure: Callable[[BaseException], LoomError]) -> Iterator[None]:
+class user_code:  # noqa: N801 - used as a context manager, like contextlib's
     """Run the block as user code: a LoomError passes as it is, the code's own failure is
-    raised as ``failure(error)``, and a real Ctrl-C stops the process."""
-    with interrupts_noted():
+    raised as ``failure(error)``, and a real Ctrl-C stops the process.
+
+    A class rather than a generator: a load enters one per document twice, and inside a
+    load's :func:`interrupts_noted` it costs one ``getsignal``."""
+
+    __slots__ = ("_failure", "_noted")
+
+    def __init__(self, failure: Callable[[BaseException], LoomError]) -> None:
+        self._failure = failure
+        self._noted: AbstractContextManager[None] | None = None
+
+    def __enter__(self) -> None:
+        if not _noting():
+            self._noted = interrupts_noted()
+            self._noted.__enter__()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> bool:
         try:
-            yield
-        except LoomError:
-            raise
-        except BaseException as error:
-            if not raised_by_user_code(error):
-                raise
-            raise failure(error) from error
+            if error is None or isinstance(error, LoomError) or not raised_by_user_code(error):
+                return False
+            raise self._failure(error) from error
+        finally:
+            if self._noted is not None:
+                self._noted.__exit__(None, None, None)
 
 
 def raised_by_user_code(error: BaseException) -> bool:
