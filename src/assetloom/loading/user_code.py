@@ -57,7 +57,7 @@ def interrupts_noted() -> Iterator[None]:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
-class user_code:  # noqa: N801 - used as a context manager, like contextlib's
+class user_code:
     """Run the block as user code: a LoomError passes as it is, the code's own failure is
     raised as ``failure(error)``, and a real Ctrl-C stops the process.
 
@@ -80,10 +80,10 @@ class user_code:  # noqa: N801 - used as a context manager, like contextlib's
         kind: type[BaseException] | None,
         error: BaseException | None,
         traceback: TracebackType | None,
-    ) -> bool:
+    ) -> None:
         try:
             if error is None or isinstance(error, LoomError) or not raised_by_user_code(error):
-                return False
+                return
             raise self._failure(error) from error
         finally:
             if self._noted is not None:
