@@ -33,17 +33,23 @@ def declared_items(document: YamlDocument) -> dict[str, DeclaredItem]:
     """Every item under ``attributes`` with a name field, by that name (the first wins)."""
     items: dict[str, DeclaredItem] = {}
     stack: list[tuple[KeyPath, Any]] = [(("attributes",), (document.value or {}).get("attributes"))]
+    containers = (dict, list)
     while stack:
         path, value = stack.pop()
         if isinstance(value, dict):
             for field in ITEM_NAME_FIELDS:
                 name = value.get(field)
                 if isinstance(name, str):
-                    items.setdefault(name, DeclaredItem((*path, field), path, value))
+                    if name not in items:
+                        items[name] = DeclaredItem((*path, field), path, value)
                     break
-            stack.extend(((*path, k), v) for k, v in value.items() if isinstance(v, dict | list))
+            for key, child in value.items():
+                if isinstance(child, containers):
+                    stack.append(((*path, key), child))
         elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value) if isinstance(v, dict | list))
+            for index, child in enumerate(value):
+                if isinstance(child, containers):
+                    stack.append(((*path, index), child))
     return items
 
 

@@ -32,7 +32,6 @@ from assetloom.errors import (
     SourceLocation,
 )
 from assetloom.loading.dep_locations import declared_items
-from assetloom.loading.envelope import DefsDocument
 from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.registry import ComponentRegistry
 from assetloom.loading.template_vars import template_scope
@@ -41,6 +40,24 @@ from assetloom.loading.validation_errors import describe, located_errors
 from assetloom.templating.environment import RenderedTree, TemplateEnvironment, has_templates
 from assetloom.yaml.source import YamlDocument
 
+if typing.TYPE_CHECKING:
+    from assetloom.loading.envelope import PostProcessing, Requirements
+
+#: A document with only these keys, a string `type` and mapping `attributes` (nearly every
+#: document) needs no envelope model: the model would only say the same, at a cost.
+_PLAIN_KEYS = frozenset({"type", "attributes"})
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A valid document envelope: the top-level keys of `loading.envelope.DefsDocument`."""
+
+    type: str
+    attributes: dict[str, Any] | None = None
+    template_vars_module: str | None = None
+    requirements: Requirements | None = None
+    post_processing: PostProcessing | None = None
+
 
 @dataclass(frozen=True)
 class LoadedComponent:
@@ -48,7 +65,7 @@ class LoadedComponent:
 
     component: Component
     document: YamlDocument
-    envelope: DefsDocument
+    envelope: Envelope
     context: ComponentLoadContext
 
 
@@ -156,7 +173,7 @@ def _attributes_failure(
 
 
 def _component_type(
-    envelope: DefsDocument,
+    envelope: Envelope,
     document: YamlDocument,
     context: ComponentLoadContext,
     registry: ComponentRegistry,
@@ -208,20 +225,37 @@ def run_build_defs(
     return defs
 
 
-def _envelope(document: YamlDocument) -> DefsDocument:
-    if not isinstance(document.value, dict):
+def _envelope(document: YamlDocument) -> Envelope:
+    value = document.value
+    if not isinstance(value, dict):
         raise DefsDocumentError(
             "a defs.yaml document must be a mapping with a `type` key, not "
-            f"{describe(document.value)}",
+            f"{describe(value)}",
             location=document.positions.document_location(),
         )
+    component_type, attributes = value.get("type"), value.get("attributes")
+    if (
+        value.keys() <= _PLAIN_KEYS
+        and type(component_type) is str
+        and (attributes is None or type(attributes) is dict)
+    ):
+        return Envelope(component_type, attributes)
+    from assetloom.loading.envelope import DefsDocument
+
     try:
-        return typing.cast(DefsDocument, validate_yaml_data(DefsDocument, document.value))
+        model = typing.cast(DefsDocument, validate_yaml_data(DefsDocument, value))
     except ValidationError as error:
         raise LoadErrors(located_errors(error, document, DefsDocument)) from None
+    return Envelope(
+        model.type,
+        model.attributes,
+        model.template_vars_module,
+        model.requirements,
+        model.post_processing,
+    )
 
 
-def _check_requirements(envelope: DefsDocument, document: YamlDocument) -> None:
+def _check_requirements(envelope: Envelope, document: YamlDocument) -> None:
     if envelope.requirements is None:
         return
     problems: list[LoomError] = []

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.spec import AssetSpec
 from assetloom.defs import Definitions
-from assetloom.loading.envelope import PostProcessingRule
+
+if TYPE_CHECKING:
+    from assetloom.loading.envelope import PostProcessingRule
 
 MERGED_ATTRIBUTES = ("metadata", "tags")
 
