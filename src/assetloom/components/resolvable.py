@@ -25,18 +25,31 @@ import pydantic_core
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, create_model
 from pydantic.fields import FieldInfo
 
+from assetloom.components.attribute_docs import describe_properties, described_from
 from assetloom.errors import DefsDocumentError, ResolutionError, SourceLocation
+
+if typing.TYPE_CHECKING:
+    from pydantic import GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 PathPart = str | int
 
 
 class Model(BaseModel):
     """A pydantic model for component attributes: unknown fields are errors, and attribute
-    docstrings become field descriptions (shown in JSON Schema and editors)."""
+    docstrings become field descriptions in JSON Schema (shown by editors; read from the
+    source only when a schema is generated, see ``attribute_docs``)."""
 
-    model_config = ConfigDict(
-        extra="forbid", arbitrary_types_allowed=True, use_attribute_docstrings=True
-    )
+    model_config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler, /
+    ) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        describe_properties(handler.resolve_ref_schema(schema), cls)
+        return schema
 
 
 class Resolvable:
@@ -171,19 +184,24 @@ def yaml_model_for(cls: type) -> type[BaseModel]:
     if _is_plain_model(cls):
         return typing.cast(type[BaseModel], cls)
     fields: dict[str, Any] = {}
+    yaml_names: dict[str, str] = {}
     for name, annotation, default in _fields_of(cls):
         resolver = resolver_of(annotation)
         if resolver is not None and resolver.from_parent_model:
             continue  # computed from the other fields, not written in YAML
         if resolver is not None and resolver.model_field_name:
-            name = resolver.model_field_name
+            yaml_names[name] = name = resolver.model_field_name
         if _needs_resolution(annotation) and _has_python_default(default):
             # A Python-side default (an AssetKey, say) has no YAML form: keep it out of the
             # schema; the class applies it when the attribute is omitted.
             docs = {"description": default.description} if _has_description(default) else {}
             default = Field(default=None, json_schema_extra=_drop_default, **docs)
         fields[name] = (_yaml_annotation(annotation), default)
-    config = ConfigDict(extra="forbid", arbitrary_types_allowed=True)
+    config = ConfigDict(
+        extra="forbid",
+        arbitrary_types_allowed=True,
+        json_schema_extra=described_from(cls, yaml_names) if issubclass(cls, Model) else None,
+    )
     model = create_model(
         cls.__name__, __config__=config, __doc__=_own_doc(cls), __module__=cls.__module__,
         **fields,
