@@ -1,6 +1,7 @@
-"""``loom check defs``: check the YAML against the schemas, load everything, check the graph;
-report every problem of every file at once. Both steps go through one ``LoadSession``, so
-each file is parsed and each component type imported once."""
+"""``loom check defs``: load everything and check the graph, reporting every problem of every
+file at once. When the load fails, the document checks of ``loom check yaml`` run too, through
+the same ``LoadSession`` (each file parsed and each component type imported once), for the
+problems a failing stage hides; a load that succeeds has none of those left to find."""
 
 from __future__ import annotations
 
@@ -35,14 +36,20 @@ def check_defs_command(strict: bool, output_format: str) -> None:
 
     project = current_project()
     session = LoadSession(project)
-    files, found = walk_defs(project)
-    reports = session.check_documents(files, keep=True)
-    diagnostics = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
     checked = load_and_check(project, session)
-    loaded = [*checked.diagnostics, *_missing_resources(checked.definitions)]
-    # The load runs the same document checks (same words), and adds what only it can see:
-    # templates, requirements, Python modules, build_defs, the graph. Each problem once.
-    diagnostics = list(dict.fromkeys([*diagnostics, *loaded]))
+    diagnostics = [
+        *session.walk_warnings,
+        *checked.diagnostics,
+        *_missing_resources(checked.definitions),
+    ]
+    if checked.definitions is None:
+        # A load stops each document at its first failing stage; the document checks of
+        # `check yaml` go on past it (to the attributes after a failed requirement, say), so
+        # that every problem of every file is shown at once. Each problem once, same words.
+        files, found = walk_defs(project)
+        reports = session.check_documents(files, keep=True)
+        checked_documents = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
+        diagnostics = list(dict.fromkeys([*checked_documents, *diagnostics]))
     print_diagnostics(diagnostics, project.root, output_format)
     failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
     if output_format == "text":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
-from assetloom.errors import LoadErrors, LoomError, SourceLocation
+from assetloom.errors import Diagnostic, LoadErrors, LoomError, SourceLocation
 from assetloom.loading.file_builds import FileBuilds, SourceStamps, Stamp, stamp
 from assetloom.loading.gc_pause import collect_previous_import, collection_paused
 from assetloom.loading.importer import ProjectImporter
@@ -57,6 +57,9 @@ class LoadSession:
         self._sources = SourceStamps()
         self._documents: dict[Path, tuple[Stamp, list[YamlDocument]]] = {}
         self._last: Definitions | None = None
+        #: The warnings of the last load's walk of the defs tree (look-alike files, symlinks
+        #: not followed); its errors are load errors.
+        self.walk_warnings: list[Diagnostic] = []
         self.root_context = ComponentLoadContext(
             path=project.defs_root,
             project_root=project.root,
@@ -84,8 +87,10 @@ class LoadSession:
         then is reused (see :meth:`reload`), and the graph is validated from the last one."""
         from assetloom.loading.walk import DefsLoader
 
+        loader = DefsLoader(self)
+        self.walk_warnings = loader.tree.warnings
         with self.importer.active(), interrupts_noted(), collection_paused():
-            defs = DefsLoader(self).load()
+            defs = loader.load()
             try:
                 if self._last is not None:
                     defs.validate_from(self._last)
