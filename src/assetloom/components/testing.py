@@ -90,7 +90,7 @@ class DefsFolderSandbox:
                 document,
                 context=session.root_context.for_path(folder),
                 registry=session.registry,
-                templates=session.templates,
+                templates=lambda: session.templates,
             )
             defs = build(loaded, self.project_root)
         yield loaded.component, defs

@@ -22,7 +22,6 @@ from assetloom.components.resolvable import (
     validate_yaml_data,
     yaml_model_for,
 )
-from assetloom.defs import Definitions
 from assetloom.errors import (
     ComponentLoadError,
     DefsDocumentError,
@@ -31,17 +30,18 @@ from assetloom.errors import (
     RequirementError,
     SourceLocation,
 )
-from assetloom.loading.dep_locations import declared_items
-from assetloom.loading.post_processing import apply_rules
 from assetloom.loading.registry import ComponentRegistry
-from assetloom.loading.template_vars import template_scope
 from assetloom.loading.user_code import load_failure, user_code
-from assetloom.loading.validation_errors import describe, located_errors
-from assetloom.templating.environment import RenderedTree, TemplateEnvironment, has_templates
 from assetloom.yaml.source import YamlDocument
 
 if typing.TYPE_CHECKING:
+    from assetloom.defs import Definitions
     from assetloom.loading.envelope import PostProcessing, Requirements
+    from assetloom.templating.environment import RenderedTree, TemplateEnvironment
+
+# What only some documents need (templates, post-processing, an error's wording) and what
+# `check yaml` never needs (the built definitions) is imported where it is used: every
+# command imports this module, and each import is time before the first file is read.
 
 #: A document with only these keys, a string `type` and mapping `attributes` (nearly every
 #: document) needs no envelope model: the model would only say the same, at a cost.
@@ -74,17 +74,21 @@ def instantiate(
     *,
     context: ComponentLoadContext,
     registry: ComponentRegistry,
-    templates: TemplateEnvironment | None = None,
+    templates: Callable[[], TemplateEnvironment] | None = None,
 ) -> LoadedComponent:
     """Validate a document and build its component; raises LoomError (maybe LoadErrors).
-    ``templates`` is the session's template environment (a default one if not given)."""
+    ``templates`` gives the session's template environment, asked for only when the document
+    has templates (a default environment if not given)."""
     envelope = _envelope(document)
     _check_requirements(envelope, document)
     component_type = _component_type(envelope, document, context, registry)
     attributes: Any = envelope.attributes
     positions = document.positions
     rendered: RenderedTree | None = None
-    if attributes is not None and document.template_marks and has_templates(attributes):
+    if attributes is not None and document.template_marks and _has_templates(attributes):
+        from assetloom.loading.template_vars import template_scope
+        from assetloom.templating.environment import TemplateEnvironment
+
         scope = template_scope(
             context=context,
             component_type=component_type,
@@ -94,9 +98,9 @@ def instantiate(
             if envelope.template_vars_module
             else positions.location(("type",)),
         )
-        templates = templates or TemplateEnvironment()
+        environment = templates() if templates is not None else TemplateEnvironment()
         try:
-            rendered = templates.render_document(attributes, scope, positions, ("attributes",))
+            rendered = environment.render_document(attributes, scope, positions, ("attributes",))
         except LoomError as template_errors:
             # Report what check yaml reports about the rest of the document too: a template
             # that fails must not hide a wrong value next to it.
@@ -112,6 +116,8 @@ def instantiate(
         try:
             component = resolve_attributes(component_type, attributes, resolution)
         except ValidationError as error:
+            from assetloom.loading.validation_errors import located_errors
+
             problems = located_errors(
                 error, _with_attributes(document, attributes), yaml_model_for(component_type),
                 ("attributes",),
@@ -136,6 +142,8 @@ def check_document(
         try:
             validate_yaml_data(yaml_model_for(component_type), attributes)
         except ValidationError as error:
+            from assetloom.loading.validation_errors import located_errors
+
             templated = _templated_paths(document) if document.template_marks else frozenset()
             problems = located_errors(
                 error, document, yaml_model_for(component_type), ("attributes",),
@@ -188,7 +196,7 @@ def _templated_paths(document: YamlDocument) -> frozenset[tuple[Any, ...]]:
     stack: list[tuple[tuple[Any, ...], Any]] = [(("attributes",), document.value.get("attributes"))]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, str) and has_templates(value):
+        if isinstance(value, str) and _has_templates(value):
             found.append(path)
         elif isinstance(value, dict):
             stack.extend(((*path, k), v) for k, v in value.items())
@@ -204,7 +212,11 @@ def build(loaded: LoadedComponent, project_root: Path) -> Definitions:
     defs = run_build_defs(loaded.component, loaded.context, location, project_root)
     defs = _with_yaml_locations(defs, document)
     rules = loaded.envelope.post_processing.assets if loaded.envelope.post_processing else []
-    return apply_rules(defs, rules) if rules else defs
+    if not rules:
+        return defs
+    from assetloom.loading.post_processing import apply_rules
+
+    return apply_rules(defs, rules)
 
 
 def run_build_defs(
@@ -214,6 +226,8 @@ def run_build_defs(
     project_root: Path,
 ) -> Definitions:
     """``component.build_defs(context)``, with anything it raises reported at ``location``."""
+    from assetloom.defs import Definitions
+
     name = type(component).__name__
     with user_code(load_failure(f"`{name}.build_defs`", location, project_root)):
         defs = component.build_defs(context)
@@ -228,6 +242,8 @@ def run_build_defs(
 def _envelope(document: YamlDocument) -> Envelope:
     value = document.value
     if not isinstance(value, dict):
+        from assetloom.loading.validation_errors import describe
+
         raise DefsDocumentError(
             "a defs.yaml document must be a mapping with a `type` key, not "
             f"{describe(value)}",
@@ -241,6 +257,7 @@ def _envelope(document: YamlDocument) -> Envelope:
     ):
         return Envelope(component_type, attributes)
     from assetloom.loading.envelope import DefsDocument
+    from assetloom.loading.validation_errors import located_errors
 
     try:
         model = typing.cast(DefsDocument, validate_yaml_data(DefsDocument, value))
@@ -283,6 +300,8 @@ def _with_attributes(document: YamlDocument, attributes: Any) -> YamlDocument:
 
 def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitions:
     """Point every asset at the YAML item that declared it (matched by name or key)."""
+    from assetloom.loading.dep_locations import declared_items
+
     items = declared_items(document)
     fallback = document.positions.location(("type",))
     for assets_def in defs.assets:
@@ -292,3 +311,9 @@ def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitio
         assets_def.set_source_location(location)
     return defs
 
+
+
+def _has_templates(value: Any) -> bool:
+    from assetloom.templating.environment import has_templates
+
+    return has_templates(value)

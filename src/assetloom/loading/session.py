@@ -9,10 +9,12 @@ Nothing outlives the session but what Python itself keeps (imported modules).
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assetloom.components.component import ComponentLoadContext
 from assetloom.defs import Definitions
@@ -25,9 +27,11 @@ from assetloom.loading.registry import ComponentRegistry
 from assetloom.loading.tree import max_file_size
 from assetloom.loading.user_code import interrupts_noted
 from assetloom.project import Project
-from assetloom.templating.environment import TemplateEnvironment
 from assetloom.yaml.parse_cache import DISABLE_VARIABLE, ParseCache
 from assetloom.yaml.source import YamlDocument, read_yaml_documents
+
+if TYPE_CHECKING:
+    from assetloom.templating.environment import TemplateEnvironment
 
 __all__ = ["FileReport", "LoadSession"]
 
@@ -51,7 +55,6 @@ class LoadSession:
         self.importer = ProjectImporter(project)
         self.registry = ComponentRegistry(project, self.importer)
         enabled = os.environ.get(DISABLE_VARIABLE, "") in ("", "0")
-        self.templates = TemplateEnvironment.for_settings(project.settings)
         self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
         self.builds = FileBuilds()
         self._sources = SourceStamps()
@@ -66,6 +69,14 @@ class LoadSession:
             defs_root=project.defs_root,
             settings=project.settings,
         )
+
+    @functools.cached_property
+    def templates(self) -> TemplateEnvironment:
+        """The project's template environment (its ``template_*`` limits), made when a
+        document first has templates."""
+        from assetloom.templating.environment import TemplateEnvironment
+
+        return TemplateEnvironment.for_settings(self.project.settings)
 
     def check_documents(self, files: Iterable[Path], *, keep: bool = False) -> list[FileReport]:
         """Every problem of every document of ``files``, found by the loader's own stages up

@@ -37,6 +37,7 @@ from assetloom.project import Project
 
 if TYPE_CHECKING:
     from assetloom.loading.session import LoadSession
+    from assetloom.templating.environment import TemplateEnvironment
 
 T = TypeVar("T")
 
@@ -70,7 +71,7 @@ class DefsLoader:
         self.parse_cache = session.parse_cache
         self.read_documents = session.read_documents
         self.root_context = session.root_context
-        self.templates = session.templates
+        self.session = session
         self.builds = session.builds
         self.tree = DefsTree(self.project)
 
@@ -170,12 +171,15 @@ class DefsLoader:
                 continue
             component = self._attempt(
                 lambda d=document: instantiate(  # type: ignore[misc]
-                    d, context=context, registry=self.registry, templates=self.templates
+                    d, context=context, registry=self.registry, templates=self._templates
                 )
             )
             if component is not None:
                 loaded.append(component)
         return loaded
+
+    def _templates(self) -> TemplateEnvironment:
+        return self.session.templates
 
     def _build(self, loaded: LoadedComponent) -> list[Definitions]:
         defs = self._attempt(lambda: build(loaded, self.project.root))
