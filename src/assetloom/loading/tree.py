@@ -95,10 +95,11 @@ class DefsTree:
         self.errors: list[LoomError] = []
         self.warnings: list[Diagnostic] = []
         self._root = Path(os.path.realpath(project.root))
-        self._visited: set[Path] = set()
+        self._visited: set[str] = set()
         # The real path of each folder listed: its parent's, plus its name, unless a symlink
-        # led there (only the root and symlinks cost a realpath).
-        self._real: dict[Path, Path] = {}
+        # led there (only the root and symlinks cost a realpath). Strings, not Paths: this
+        # runs for every folder of the tree.
+        self._real: dict[str, str] = {}
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -109,12 +110,13 @@ class DefsTree:
         """The entries of ``path`` the loader reads; None when it cannot be listed or was
         walked already (reached again through a symlink). Most entries cost no system call:
         the listing itself says whether each is a folder, a file or a symlink."""
-        real = self._real.pop(path, None) or Path(os.path.realpath(path))
+        listed = os.fspath(path)
+        real = self._real.pop(listed, None) or os.path.realpath(listed)
         if real in self._visited:
             return None
         self._visited.add(real)
         try:
-            entries = sorted(os.scandir(path), key=lambda entry: entry.name)
+            entries = sorted(os.scandir(listed), key=_name)
         except OSError as error:
             self._error(path, f"cannot read the folder: {_reason(error)}")
             return None
@@ -125,21 +127,25 @@ class DefsTree:
             name = entry.name
             if name.startswith(".") or name in SKIPPED:
                 continue
-            file = Path(entry.path)
             if entry.is_symlink():
+                file = Path(entry.path)
                 target = self._may_follow(file)
                 if target is None:
                     continue
                 if target.is_dir():
-                    self._real[file] = target
+                    self._real[entry.path] = os.fspath(target)
                     folders.append(file)
                     self._lookalike(file, is_folder=True)
                     continue
             elif entry.is_dir(follow_symlinks=False):
-                self._real[file] = real / name
+                self._real[entry.path] = f"{real}/{name}"
+                file = Path(entry.path)
                 folders.append(file)
-                self._lookalike(file, is_folder=True)
+                if _may_look_alike(name):
+                    self._lookalike(file, is_folder=True)
                 continue
+            else:
+                file = Path(entry.path)
             if not _is_loaded_name(name):
                 self._lookalike(file, is_folder=False)
             elif self._readable(file, entry):
@@ -160,7 +166,7 @@ class DefsTree:
                 found.update(self._defs_files_below(path))
             else:
                 found.add(path)
-        return sorted(found)
+        return sorted(found, key=_parts)
 
     def _defs_files_below(self, path: Path) -> Iterator[Path]:
         pending = [path]
@@ -231,6 +237,20 @@ class DefsTree:
 
     def _location(self, path: Path) -> SourceLocation:
         return SourceLocation(self.project.relative(path))
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
+
+
+def _parts(path: Path) -> list[str]:
+    """Sorts as ``Path`` does (part by part), without building ``Path.parts``."""
+    return os.fspath(path).split(os.sep)
+
+
+def _may_look_alike(name: str) -> bool:
+    """A cheap first test for :meth:`DefsTree._lookalike`: every look-alike has a dot."""
+    return "." in name
 
 
 def _is_loaded_name(name: str) -> bool:
