@@ -23,7 +23,6 @@ Map of the events::
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import time
 import traceback
@@ -93,6 +92,8 @@ class RunEvent:
         return data
 
     def to_json_text(self) -> str:
+        import json  # here: only run storage writes events as text
+
         return json.dumps(self.to_json(), separators=(",", ":"), allow_nan=False)
 
 
@@ -261,6 +262,8 @@ def event_from_json(data: Mapping[str, Any]) -> RunEvent:
 
 
 def event_from_json_text(text: str) -> RunEvent:
+    import json
+
     return event_from_json(json.loads(text))
 
 

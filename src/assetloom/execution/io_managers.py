@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,6 +79,8 @@ class FilesystemIOManager:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f"{path.name}.tmp")
+        import pickle  # here: an in-process run keeps its values in memory
+
         try:
             with tmp.open("wb") as fh:
                 pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -96,6 +97,8 @@ class FilesystemIOManager:
         path = self._path(key)
         if not path.exists():
             raise LookupError(f"`{key.to_user_string()}` has not been materialized yet (no {path})")
+        import pickle
+
         with path.open("rb") as fh:
             return pickle.load(fh)
 

@@ -10,7 +10,6 @@ that stays stuck in C past the limit).
 
 from __future__ import annotations
 
-import ctypes
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,6 +30,8 @@ def time_limit(seconds: float | None) -> Iterator[None]:
     finished = False
 
     def interrupt() -> None:
+        import ctypes  # here: most runs set no time limit, and every run imports this module
+
         with lock:
             if not finished:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(

@@ -6,7 +6,6 @@ it is handed and hands back their ``StepResult``s.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
@@ -137,6 +136,8 @@ def steps_by_name(graph: AssetGraph) -> dict[str, AssetsDefinition]:
 def portable(result: StepResult) -> StepResult:
     """``result`` as it can cross a process boundary: an exception or metadata value that
     cannot be pickled is replaced by its type name and text."""
+    import pickle  # here: an in-process run pickles nothing
+
     try:
         pickle.dumps(result)
     except Exception:
