@@ -128,7 +128,7 @@ class DefsTree:
             if name.startswith(".") or name in SKIPPED:
                 continue
             if entry.is_symlink():
-                file = Path(entry.path)
+                file = path / name
                 target = self._may_follow(file)
                 if target is None:
                     continue
@@ -139,13 +139,13 @@ class DefsTree:
                     continue
             elif entry.is_dir(follow_symlinks=False):
                 self._real[entry.path] = f"{real}/{name}"
-                file = Path(entry.path)
+                file = path / name
                 folders.append(file)
                 if _may_look_alike(name):
                     self._lookalike(file, is_folder=True)
                 continue
             else:
-                file = Path(entry.path)
+                file = path / name
             if not _is_loaded_name(name):
                 self._lookalike(file, is_folder=False)
             elif self._readable(file, entry):
