@@ -299,3 +299,51 @@ def test_an_interrupted_write_leaves_no_temporary_file_and_still_interrupts(
         cache.save()
 
     assert list(_cache_file(tmp_path).parent.iterdir()) == []
+
+
+RELOADING = """
+import sys
+from pathlib import Path
+from assetloom.loading.session import LoadSession
+from assetloom.project import Project
+
+root = Path(sys.argv[1])
+session = LoadSession(Project.at(root))
+session.load()
+cache = root / ".loom" / "cache" / "yaml.marshal"
+before = cache.read_bytes()
+edited = "type: components.tables.Tables\\nattributes: {names: [longer]}\\n"
+(root / "defs" / "a" / "defs.yaml").write_text(edited)
+session.reload()
+print("unchanged after the reload:", cache.read_bytes() == before)
+"""
+
+TABLES = """
+import assetloom as dg
+
+
+class Tables(dg.Component, dg.Model, dg.Resolvable):
+    names: list[str]
+
+    def build_defs(self, context):
+        return dg.Definitions(assets=[dg.AssetSpec(name) for name in self.names])
+"""
+
+
+def test_a_reload_leaves_the_cache_write_to_the_end_of_the_process(tmp_path: Path) -> None:
+    """A long-lived process gets its new graph without waiting for the whole cache to be
+    written; the edited file's parse is in the cache once the process has ended."""
+    root = tmp_path / "proj"
+    (root / "components").mkdir(parents=True)
+    (root / "components" / "tables.py").write_text(TABLES)
+    defs_file = root / "defs" / "a" / "defs.yaml"
+    defs_file.parent.mkdir(parents=True)
+    defs_file.write_text("type: components.tables.Tables\nattributes: {names: [a]}\n")
+    run = subprocess.run(
+        [sys.executable, "-c", RELOADING, str(root)],
+        capture_output=True, text=True, check=True, cwd=root,
+    )  # fmt: skip
+    assert run.stdout.strip() == "unchanged after the reload: True"
+    cache = ParseCache(root / ".loom" / "cache" / "yaml.marshal")
+    assert "longer" in defs_file.read_text()  # the edit the reload saw (a different size)
+    assert cache.get(defs_file, "defs/a/defs.yaml", defs_file.read_bytes()) is not None

@@ -100,8 +100,15 @@ class LoadSession:
 
         loader = DefsLoader(self)
         self.walk_warnings = loader.tree.warnings
+        reloading = self._last is not None
         with self.importer.active(), interrupts_noted(), collection_paused():
-            defs = loader.load()
+            try:
+                defs = loader.load()
+            finally:
+                if reloading:
+                    self.parse_cache.save_at_exit()
+                else:
+                    self.parse_cache.save()
             try:
                 if self._last is not None:
                     defs.validate_from(self._last)

@@ -68,7 +68,6 @@ class DefsLoader:
         self.project = session.project
         self.registry = session.registry
         self.errors: list[LoomError] = []
-        self.parse_cache = session.parse_cache
         self.read_documents = session.read_documents
         self.root_context = session.root_context
         self.session = session
@@ -82,7 +81,6 @@ class DefsLoader:
             )
         parts = self._folder(self.project.defs_root)
         self.errors.extend(self.tree.errors)
-        self.parse_cache.save()
         merged = self._attempt(
             lambda: Definitions.merge(*parts, code_location=self.project.name)
         )

@@ -19,6 +19,7 @@ could as well edit ``defs/``.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import marshal
@@ -27,6 +28,7 @@ import stat
 import struct
 import sys
 import tempfile
+import weakref
 from pathlib import Path
 from typing import Any, Final
 
@@ -62,6 +64,7 @@ class ParseCache:
         self._stored: dict[bytes, Record] | None = None
         self._used: dict[bytes, Record] = {}
         self._dirty = False
+        self._saving_at_exit = False
         self._salt = _salt()
 
     def get(self, file: Path, display_path: str, data: bytes) -> list[YamlDocument] | None:
@@ -109,6 +112,15 @@ class ParseCache:
             self._stored = kept
             self._dirty = False
 
+    def save_at_exit(self) -> None:
+        """Save when the process ends instead of now: a long-lived process reloading after
+        an edit should not wait for the whole cache to be written. A cache dropped before
+        then (its session gone) or a process killed loses only those parses: later misses."""
+        if self.file is None or not self._dirty or self._saving_at_exit:
+            return
+        self._saving_at_exit = True
+        atexit.register(_save_if_alive, weakref.ref(self))
+
     def _records(self) -> dict[bytes, Record]:
         if self._stored is None:
             self._stored = _decode(self._salt, _read_regular_file(self.file)) if self.file else {}
@@ -124,6 +136,12 @@ class ParseCache:
         signer.update(key)
         signer.update(payload)
         return signer.digest()
+
+
+def _save_if_alive(cache: weakref.ReferenceType[ParseCache]) -> None:
+    alive = cache()
+    if alive is not None:
+        alive.save()
 
 
 # --- the file format -----------------------------------------------------------------------
