@@ -3,8 +3,11 @@ the graph is patched and checked as if built afresh."""
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -127,3 +130,61 @@ def test_an_edited_python_module_rebuilds_everything(root: Path) -> None:
     (root / "components/counting.py").write_text(COUNTING + "\n# edited\n")
     session.reload()
     assert sorted(_built()) == ["a", "b", "c"]  # a fresh module: its BUILT starts again
+
+
+def _settle(root: Path) -> None:
+    """Date every folder back a minute, as folders untouched for a while are."""
+    for folder in [root / "defs", *(root / "defs").iterdir()]:
+        if folder.is_dir():
+            os.utime(folder, (time.time() - 60, time.time() - 60))
+
+
+def _count_listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    listed: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> Any:
+        listed.append(Path(path).name)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    return listed
+
+
+def test_a_reload_lists_only_the_folders_that_changed(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _settle(root)
+    session = LoadSession(Project.at(root))
+    session.load()
+    listed = _count_listings(monkeypatch)
+    (root / "defs/b/defs.yaml").write_text(_tables("[b1, b2]", "[a1]"))  # a file's content
+    session.reload()
+    assert listed == []
+    (root / "defs/d").mkdir()  # a folder added: `defs/` changed, the new one is listed
+    (root / "defs/d/defs.yaml").write_text(_tables("[d1]", "[c1]"))
+    defs = session.reload()
+    assert sorted(listed) == ["d", "defs"]
+    assert _parents(defs, "d1") == {"c1"}
+
+
+def test_a_folder_that_just_changed_is_listed_again_at_every_reload(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A change in the same clock tick as a listing would not move the folder's time: a
+    listing is kept only once the folder has been still for a while."""
+    session = LoadSession(Project.at(root))
+    session.load()  # every folder was made a moment ago
+    listed = _count_listings(monkeypatch)
+    session.reload()
+    session.reload()
+    assert sorted(listed) == sorted(["defs", "a", "b", "c"] * 2)
+
+
+def test_a_file_removed_from_a_kept_folder_is_seen(root: Path) -> None:
+    _settle(root)
+    session = LoadSession(Project.at(root))
+    session.load()
+    (root / "defs/c/defs.yaml").unlink()
+    keys = session.reload().resolve_asset_graph().all_keys
+    assert dg.AssetKey("c1") not in keys

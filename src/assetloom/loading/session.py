@@ -24,7 +24,7 @@ from assetloom.loading.gc_pause import collect_previous_import, collection_pause
 from assetloom.loading.importer import ProjectImporter
 from assetloom.loading.pipeline import check_document
 from assetloom.loading.registry import ComponentRegistry
-from assetloom.loading.tree import max_file_size
+from assetloom.loading.tree import FolderListings, max_file_size
 from assetloom.loading.user_code import interrupts_noted
 from assetloom.project import Project
 from assetloom.yaml.parse_cache import DISABLE_VARIABLE, ParseCache
@@ -57,6 +57,7 @@ class LoadSession:
         enabled = os.environ.get(DISABLE_VARIABLE, "") in ("", "0")
         self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
         self.builds = FileBuilds()
+        self.listings = FolderListings()
         self._sources = SourceStamps()
         self._documents: dict[Path, tuple[Stamp, list[YamlDocument]]] = {}
         self._last: Definitions | None = None

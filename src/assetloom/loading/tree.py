@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +38,7 @@ from assetloom.errors import (
 from assetloom.project import Project
 from assetloom.yaml.source import DEFAULT_MAX_FILE_SIZE
 
-__all__ = ["COMPONENT_MODULE", "DEFS_FILE", "DefsTree", "Folder", "max_file_size"]
+__all__ = ["COMPONENT_MODULE", "DEFS_FILE", "DefsTree", "Folder", "FolderListings", "max_file_size"]
 
 DEFS_FILE: Final = "defs.yaml"
 COMPONENT_MODULE: Final = "component.py"
@@ -84,12 +85,46 @@ def max_file_size(project: Project) -> int:
     return value
 
 
+class FolderListings:
+    """The folders a session listed, kept while each folder is unchanged, so that a reload
+    lists again only the folders where something was added, removed or renamed.
+
+    A folder's modification time changes exactly then (an edit of a file inside does not
+    change it; the file's own stamp tells that). A listing is kept only when the folder had
+    not changed for :data:`SETTLED_NS` before it was listed: a file system stamps times with a
+    coarse clock, so a change made in the same tick as the listing would leave the time as
+    it was. Folders holding symlinks, or whose listing found a problem, are listed each time.
+    """
+
+    SETTLED_NS: Final = 2_000_000_000
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[int, Folder]] = {}
+
+    def get(self, folder: str, changed: int | None) -> Folder | None:
+        """The kept listing of ``folder`` if its modification time is still ``changed``."""
+        kept = self._kept.get(folder)
+        if kept is None or kept[0] != changed:
+            return None
+        return kept[1]
+
+    def keep(self, folder: str, changed: int, listing: Folder) -> None:
+        if time.time_ns() - changed > self.SETTLED_NS:
+            self._kept[folder] = (changed, listing)
+        else:
+            self._kept.pop(folder, None)
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
 class DefsTree:
     """Walks one project's defs tree, collecting located errors and warnings on the way
     (``errors``, ``warnings``) instead of stopping at the first."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, listings: FolderListings | None = None) -> None:
         self.project = project
+        self._listings = listings
         self.max_size = max_file_size(project)
         self.follow_external = project.settings.get("follow_external_symlinks", False) is True
         self.errors: list[LoomError] = []
@@ -109,25 +144,48 @@ class DefsTree:
     def folder(self, path: Path) -> Folder | None:
         """The entries of ``path`` the loader reads; None when it cannot be listed or was
         walked already (reached again through a symlink). Most entries cost no system call:
-        the listing itself says whether each is a folder, a file or a symlink."""
+        the listing itself says whether each is a folder, a file or a symlink; a folder the
+        session listed before and that has not changed since costs one."""
         listed = os.fspath(path)
         real = self._real.pop(listed, None) or os.path.realpath(listed)
         if real in self._visited:
             return None
         self._visited.add(real)
+        if self._listings is None:
+            return self._list(path, listed, real)[0]
+        try:
+            changed = os.stat(listed).st_mtime_ns
+        except OSError:
+            changed = None
+        kept = self._listings.get(listed, changed)
+        if kept is not None:
+            for child in kept.folders:
+                self._real[os.fspath(child)] = f"{real}/{child.name}"
+            return kept
+        problems = len(self.errors) + len(self.warnings)
+        folder, linked = self._list(path, listed, real)
+        quiet = problems == len(self.errors) + len(self.warnings)
+        if folder is not None and changed is not None and quiet and not linked:
+            self._listings.keep(listed, changed, folder)
+        return folder
+
+    def _list(self, path: Path, listed: str, real: str) -> tuple[Folder | None, bool]:
+        """The folder's entries, and whether any is a symlink."""
         try:
             entries = sorted(os.scandir(listed), key=_name)
         except OSError as error:
             self._error(path, f"cannot read the folder: {_reason(error)}")
-            return None
+            return None, False
         defs_file = component_module = None
         modules: list[Path] = []
         folders: list[Path] = []
+        linked = False
         for entry in entries:
             name = entry.name
             if name.startswith(".") or name in SKIPPED:
                 continue
             if entry.is_symlink():
+                linked = True
                 file = path / name
                 target = self._may_follow(file)
                 if target is None:
@@ -155,7 +213,7 @@ class DefsTree:
                     component_module = file
                 else:
                     modules.append(file)
-        return Folder(path, defs_file, component_module, tuple(modules), tuple(folders))
+        return Folder(path, defs_file, component_module, tuple(modules), tuple(folders)), linked
 
     def defs_files(self, paths: Iterable[Path] = ()) -> list[Path]:
         """Every ``defs.yaml`` under ``defs/`` (or under the folders in ``paths``; a file

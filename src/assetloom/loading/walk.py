@@ -72,7 +72,7 @@ class DefsLoader:
         self.root_context = session.root_context
         self.session = session
         self.builds = session.builds
-        self.tree = DefsTree(self.project)
+        self.tree = DefsTree(self.project, session.listings)
 
     def load(self) -> Definitions:
         if not self.project.defs_root.is_dir():
