@@ -12,6 +12,7 @@ import itertools
 import time
 import traceback
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,7 @@ from assetloom.execution.outputs import StepOutputs, collect_outputs
 from assetloom.execution.result import AssetOutcome, StepFailure
 from assetloom.execution.step_log import StepLog
 from assetloom.execution.timeout import StepTimedOut, time_limit
-from assetloom.graph.asset_graph import AssetGraph
+from assetloom.graph.asset_graph import AssetGraph, Bindings
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,19 +109,13 @@ class StepRunner:
         attempts = 1 + (policy.max_retries if policy else 0)
         retries: list[RunEvent] = []
         limit = step_time_limit(step, self.step_timeout)
+        bindings = self.graph.bindings(step)
         for attempt in itertools.count(1):
-            context = AssetExecutionContext(
-                run_id=self.run_id,
-                asset_keys=keys,
-                resources=self.resources,
-                output_names=step.output_names,
-                run_tags=self.run_tags,
-                op_config=op_config(self.run_config, step.node_name),
-            )
-            context.log = StepLog(self.run_id, step.node_name, retries)  # lines become events
+            # Only a function that takes `context` can reach it (its log, its metadata).
+            context = self._context(step, keys, retries) if bindings.wants_context else None
             try:
-                with time_limit(limit):
-                    produced = self._call(step, context)
+                with time_limit(limit) if limit is not None else nullcontext():
+                    produced = self._call(step, bindings, context)
                     for key, (value, _) in produced.values.items():
                         self._io_manager_for(key, step).handle_output(key, value)
                 break
@@ -159,9 +154,8 @@ class StepRunner:
         materializations: list[AssetMaterialization] = []
         for key, (_, metadata) in produced.values.items():
             outcomes[key] = AssetOutcome.SUCCESS
-            materializations.append(
-                AssetMaterialization(key, {**context.added_metadata(key), **metadata})
-            )
+            added = context.added_metadata(key) if context is not None else {}
+            materializations.append(AssetMaterialization(key, {**added, **metadata}))
         for key in keys:
             if key not in produced.values:
                 outcomes[key] = AssetOutcome.SKIPPED
@@ -182,10 +176,25 @@ class StepRunner:
             tuple(retries),
         )
 
-    def _call(self, step: AssetsDefinition, context: AssetExecutionContext) -> StepOutputs:
-        bindings = self.graph.bindings(step)
+    def _context(
+        self, step: AssetsDefinition, keys: tuple[AssetKey, ...], events: list[RunEvent]
+    ) -> AssetExecutionContext:
+        context = AssetExecutionContext(
+            run_id=self.run_id,
+            asset_keys=keys,
+            resources=self.resources,
+            output_names=step.output_names,
+            run_tags=self.run_tags,
+            op_config=op_config(self.run_config, step.node_name),
+        )
+        context.log = StepLog(self.run_id, step.node_name, events)  # lines become events
+        return context
+
+    def _call(
+        self, step: AssetsDefinition, bindings: Bindings, context: AssetExecutionContext | None
+    ) -> StepOutputs:
         kwargs: dict[str, Any] = {}
-        if bindings.wants_context:
+        if context is not None:
             kwargs["context"] = context
         for name, key in bindings.inputs.items():
             kwargs[name] = self.load_input(key)
@@ -193,9 +202,8 @@ class StepRunner:
             kwargs[name] = self.resources[name]
         for param in step.params:
             if param.role is ParamRole.CONFIG and param.config_type is not None:
-                kwargs[param.name] = build_config(
-                    param.config_type, context.op_config, step.node_name
-                )
+                raw = op_config(self.run_config, step.node_name)
+                kwargs[param.name] = build_config(param.config_type, raw, step.node_name)
         assert step.compute_fn is not None
         return collect_outputs(step, step.compute_fn(**kwargs))
 

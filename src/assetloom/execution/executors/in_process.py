@@ -24,7 +24,9 @@ class InProcessExecutor:
 
     @contextmanager
     def open(self, run: RunSpec) -> Iterator[StepBackend]:
-        with resources_set_up(run.resources), _ctrl_c_interrupts(run.resources):
+        # `os._exit` raises for the whole run rather than per step: only steps (and the
+        # run's own bookkeeping) run inside.
+        with resources_set_up(run.resources), _ctrl_c_interrupts(run.resources), exit_refused():
             yield _InProcessBackend(run.runner())
 
 
@@ -36,8 +38,7 @@ class _InProcessBackend:
         self._finished: list[StepResult] = []
 
     def submit(self, step: AssetsDefinition) -> None:
-        with exit_refused():
-            self._finished.append(self._runner.run(step))
+        self._finished.append(self._runner.run(step))
 
     def collect(self) -> Sequence[StepResult]:
         finished, self._finished = self._finished, []

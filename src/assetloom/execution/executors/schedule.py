@@ -58,6 +58,7 @@ class Schedule:
         self.selection = selection
         self._observer = observer
         self._steps = {step.node_name: step for step in steps}
+        self._keys = {step.node_name: tuple(sorted(step.keys)) for step in steps}
         self._names = list(self._steps)
         self._order = {name: i for i, name in enumerate(self._names)}
         upstream = upstream_steps(graph, steps)
@@ -144,8 +145,10 @@ class Schedule:
         return None
 
     def _start(self, step: AssetsDefinition) -> None:
-        self._started_at[step.node_name] = time.perf_counter()
-        self._emit(StepStarted(run_id=self.run_id, step=step.node_name, asset_keys=_keys(step)))
+        node = step.node_name
+        self._started_at[node] = time.perf_counter()
+        if self._observer is not None:
+            self._observer(StepStarted(run_id=self.run_id, step=node, asset_keys=self._keys[node]))
 
     def _release(self, node: str) -> None:
         self._unfinished -= 1
@@ -164,6 +167,18 @@ class Schedule:
         self.materializations.extend(result.materializations)
         self.check_evaluations.extend(result.check_evaluations)
         self.failures.extend(result.failures)
+        for evaluation in result.check_evaluations:
+            if evaluation.stops_downstream:
+                self._stopped_keys.add(evaluation.asset_key)
+        failure = next((f for f in result.failures if f.check_name is None), None)
+        if failure is not None and getattr(failure.error, "stops_run", False):
+            self.stopped_by = self.stopped_by or str(failure.error)
+        if self._observer is not None:  # events are built only for someone to see them
+            self._report(result, failure)
+        self._release(node)
+
+    def _report(self, result: StepResult, failure: StepFailure | None) -> None:
+        node = result.node_name
         for event in result.events:
             self._emit(event)
         step = self._steps[node]
@@ -179,8 +194,6 @@ class Schedule:
                 )
             )
         for evaluation in result.check_evaluations:
-            if evaluation.stops_downstream:
-                self._stopped_keys.add(evaluation.asset_key)
             self._emit(
                 CheckEvaluated(
                     run_id=self.run_id,
@@ -192,9 +205,6 @@ class Schedule:
                     description=evaluation.description,
                 )
             )
-        failure = next((f for f in result.failures if f.check_name is None), None)
-        if failure is not None and getattr(failure.error, "stops_run", False):
-            self.stopped_by = self.stopped_by or str(failure.error)
         if failure is None:
             self._emit(
                 StepSucceeded(
@@ -214,10 +224,9 @@ class Schedule:
                     error=_error_info(failure),
                 )
             )
-        self._release(node)
 
     def _skip(self, step: AssetsDefinition, reason: str) -> None:
-        keys = _keys(step)
+        keys = self._keys[step.node_name]
         for key in keys:
             self.outcomes[key] = AssetOutcome.SKIPPED
         self._emit(
