@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.asset_selection import AssetSelection
 from assetloom.assets.checks import AssetChecksDefinition
@@ -15,7 +15,6 @@ from assetloom.assets.key import AssetKey
 from assetloom.assets.spec import AssetSpec
 from assetloom.config import RunConfigLike, check_run_config
 from assetloom.defs import Definitions
-from assetloom.execution.events import EventObserver
 from assetloom.execution.executors.backend import Executor, RunSpec
 from assetloom.execution.executors.in_process import InProcessExecutor
 from assetloom.execution.executors.schedule import Schedule
@@ -23,6 +22,9 @@ from assetloom.execution.io_managers import InMemoryIOManager, IOManager
 from assetloom.execution.plan import check_resources, plan_steps, run_config_types
 from assetloom.execution.result import ExecuteInProcessResult, StepFailure
 from assetloom.graph.asset_graph import AssetGraph
+
+if TYPE_CHECKING:
+    from assetloom.execution.events import EventObserver
 
 IO_MANAGER_RESOURCE = "io_manager"
 

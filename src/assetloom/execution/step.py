@@ -12,9 +12,9 @@ import itertools
 import time
 import traceback
 from collections.abc import Iterable, Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assetloom.assets.checks import AssetChecksDefinition
 from assetloom.assets.definition import AssetsDefinition, ParamRole
@@ -23,15 +23,17 @@ from assetloom.assets.results import AssetCheckEvaluation, AssetMaterialization
 from assetloom.assets.retry import Failure, RetryPolicy, RetryRequested
 from assetloom.config import RunConfigLike, build_config, op_config
 from assetloom.errors import MissingResourceError
-from assetloom.execution.check_run import evaluation_of, run_check
-from assetloom.execution.context import AssetExecutionContext
-from assetloom.execution.events import ErrorInfo, RunEvent, StepRetried
 from assetloom.execution.io_managers import IOManager
 from assetloom.execution.outputs import StepOutputs, collect_outputs
 from assetloom.execution.result import AssetOutcome, StepFailure
-from assetloom.execution.step_log import StepLog
-from assetloom.execution.timeout import StepTimedOut, time_limit
 from assetloom.graph.asset_graph import AssetGraph, Bindings
+
+if TYPE_CHECKING:
+    from assetloom.execution.context import AssetExecutionContext
+    from assetloom.execution.events import RunEvent
+
+# What only some steps need (a context, a time limit, checks, a retry) is imported where it
+# is used: a run of plain functions does not import it.
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ def _user_facing(raised: BaseException, limit: float | None) -> BaseException:
     """What to report for an exception that escaped the asset function: a time-out and an
     exit call are named as such, since their own messages say nothing useful."""
     error: Exception
+    from assetloom.execution.timeout import StepTimedOut
+
     if isinstance(raised, StepTimedOut):
         error = StepTimedOut(f"timed out after {limit:g}s")
     elif isinstance(raised, SystemExit):
@@ -114,7 +118,7 @@ class StepRunner:
             # Only a function that takes `context` can reach it (its log, its metadata).
             context = self._context(step, keys, retries) if bindings.wants_context else None
             try:
-                with time_limit(limit) if limit is not None else nullcontext():
+                with _time_limit(limit) if limit is not None else nullcontext():
                     produced = self._call(step, bindings, context)
                     for key, (value, _) in produced.values.items():
                         self._io_manager_for(key, step).handle_output(key, value)
@@ -126,6 +130,8 @@ class StepRunner:
                 elif isinstance(raised, Failure) and not raised.allow_retries:
                     attempts = attempt
                 if attempt < attempts:
+                    from assetloom.execution.events import ErrorInfo, StepRetried
+
                     delay = _retry_delay(policy, raised, attempt)
                     retries.append(
                         StepRetried(
@@ -162,9 +168,13 @@ class StepRunner:
         duration = time.perf_counter() - started
         evaluations: list[AssetCheckEvaluation] = []
         failures: list[StepFailure] = []
-        evaluations.extend(evaluation_of(spec, result) for spec, result in produced.check_results)
-        for check in _checks_after(self.graph, produced.values):
-            run_check(check, self, produced.values.keys(), evaluations, failures)
+        checks = _checks_after(self.graph, produced.values)
+        if produced.check_results or checks:
+            from assetloom.execution.check_run import evaluation_of, run_check
+
+            evaluations.extend(evaluation_of(spec, r) for spec, r in produced.check_results)
+            for check in checks:
+                run_check(check, self, produced.values.keys(), evaluations, failures)
         return StepResult(
             step.node_name,
             keys,
@@ -179,6 +189,9 @@ class StepRunner:
     def _context(
         self, step: AssetsDefinition, keys: tuple[AssetKey, ...], events: list[RunEvent]
     ) -> AssetExecutionContext:
+        from assetloom.execution.context import AssetExecutionContext
+        from assetloom.execution.step_log import StepLog
+
         context = AssetExecutionContext(
             run_id=self.run_id,
             asset_keys=keys,
@@ -226,6 +239,12 @@ class StepRunner:
                 location=owner.location if owner else None,
             )
         return manager  # type: ignore[no-any-return]
+
+
+def _time_limit(seconds: float) -> AbstractContextManager[None]:
+    from assetloom.execution.timeout import time_limit
+
+    return time_limit(seconds)
 
 
 def _retry_delay(policy: RetryPolicy | None, raised: BaseException, attempt: int) -> float:

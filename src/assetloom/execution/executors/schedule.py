@@ -14,31 +14,23 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from assetloom.assets.definition import AssetsDefinition
 from assetloom.assets.key import AssetKey
 from assetloom.assets.results import AssetCheckEvaluation, AssetMaterialization
-from assetloom.execution.events import (
-    AssetMaterialized,
-    CheckEvaluated,
-    ErrorInfo,
-    EventObserver,
-    RunCancelled,
-    RunEvent,
-    RunFailed,
-    RunStarted,
-    RunSucceeded,
-    StepFailed,
-    StepSkipped,
-    StepStarted,
-    StepSucceeded,
-)
 from assetloom.execution.executors.backend import StepBackend
 from assetloom.execution.io_managers import IOManager
 from assetloom.execution.plan import upstream_steps
 from assetloom.execution.result import AssetOutcome, ExecuteInProcessResult, StepFailure
 from assetloom.execution.step import StepResult
 from assetloom.graph.asset_graph import AssetGraph
+
+if TYPE_CHECKING:
+    from assetloom.execution.events import ErrorInfo, EventObserver, RunEvent
+
+# The event types are imported where an event is built, and an event is built only for an
+# observer: a run nobody watches (``materialize()`` in a test) neither imports nor makes them.
 
 
 class Schedule:
@@ -84,14 +76,17 @@ class Schedule:
 
     def drive(self, backend: StepBackend) -> None:
         """Run every step on ``backend``; Ctrl-C cancels the run instead of escaping."""
-        self._emit(
-            RunStarted(
-                run_id=self.run_id,
-                step_keys=tuple(self._steps),
-                asset_keys=tuple(sorted(k for s in self._steps.values() for k in s.keys)),
-                selection=self.selection,
+        if self._observer is not None:
+            from assetloom.execution.events import RunStarted
+
+            self._observer(
+                RunStarted(
+                    run_id=self.run_id,
+                    step_keys=tuple(self._steps),
+                    asset_keys=tuple(sorted(k for s in self._steps.values() for k in s.keys)),
+                    selection=self.selection,
+                )
             )
-        )
         try:
             with _ctrl_c_noted() as interrupted:
                 self._loop(backend, interrupted)
@@ -100,7 +95,10 @@ class Schedule:
             self._cancel()
         except Exception as error:  # the executor itself broke (a worker could not load)
             backend.cancel()
-            self._emit(RunFailed(run_id=self.run_id, error=ErrorInfo.from_exception(error)))
+            if self._observer is not None:
+                from assetloom.execution.events import ErrorInfo, RunFailed
+
+                self._observer(RunFailed(run_id=self.run_id, error=ErrorInfo.from_exception(error)))
             raise
 
     def _loop(self, backend: StepBackend, interrupted: Callable[[], bool]) -> None:
@@ -148,6 +146,8 @@ class Schedule:
         node = step.node_name
         self._started_at[node] = time.perf_counter()
         if self._observer is not None:
+            from assetloom.execution.events import StepStarted
+
             self._observer(StepStarted(run_id=self.run_id, step=node, asset_keys=self._keys[node]))
 
     def _release(self, node: str) -> None:
@@ -178,6 +178,13 @@ class Schedule:
         self._release(node)
 
     def _report(self, result: StepResult, failure: StepFailure | None) -> None:
+        from assetloom.execution.events import (
+            AssetMaterialized,
+            CheckEvaluated,
+            StepFailed,
+            StepSucceeded,
+        )
+
         node = result.node_name
         for event in result.events:
             self._emit(event)
@@ -229,13 +236,18 @@ class Schedule:
         keys = self._keys[step.node_name]
         for key in keys:
             self.outcomes[key] = AssetOutcome.SKIPPED
-        self._emit(
-            StepSkipped(run_id=self.run_id, step=step.node_name, asset_keys=keys, reason=reason)
-        )
+        if self._observer is not None:
+            from assetloom.execution.events import StepSkipped
+
+            self._observer(
+                StepSkipped(run_id=self.run_id, step=step.node_name, asset_keys=keys, reason=reason)
+            )
         self._release(step.node_name)
 
     def _cancel(self) -> None:
         """Ctrl-C: running steps are reported failed (cancelled), the rest skipped."""
+        from assetloom.execution.events import ErrorInfo, StepFailed, StepSkipped
+
         self.cancelled = True
         now = time.perf_counter()
         for node, started in list(self._started_at.items()):
@@ -275,12 +287,15 @@ class Schedule:
 
     def result(self, io_manager: IOManager) -> ExecuteInProcessResult:
         """Report how the run ended, and what it did."""
-        if self.cancelled:
-            self._emit(RunCancelled(run_id=self.run_id))
-        elif self.failures:
-            self._emit(RunFailed(run_id=self.run_id))
-        else:
-            self._emit(RunSucceeded(run_id=self.run_id))
+        if self._observer is not None:
+            from assetloom.execution.events import RunCancelled, RunFailed, RunSucceeded
+
+            if self.cancelled:
+                self._observer(RunCancelled(run_id=self.run_id))
+            elif self.failures:
+                self._observer(RunFailed(run_id=self.run_id))
+            else:
+                self._observer(RunSucceeded(run_id=self.run_id))
         return ExecuteInProcessResult(
             run_id=self.run_id,
             outcomes=self.outcomes,
@@ -319,6 +334,8 @@ def _keys(step: AssetsDefinition) -> tuple[AssetKey, ...]:
 
 
 def _error_info(failure: StepFailure) -> ErrorInfo:
+    from assetloom.execution.events import ErrorInfo
+
     return ErrorInfo(
         failure.error_type,
         str(failure.error),
