@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import assetloom as dg
 from assetloom.loading.session import LoadSession
@@ -119,3 +123,22 @@ def test_check_documents_keeps_parsed_files_only_for_a_load_that_follows(
     loading = LoadSession(Project.at(root))  # loom check defs: checked, then loaded
     loading.check_documents([file], keep=True)
     assert loading.read_documents(file, keep=False) is loading.read_documents(file, keep=False)
+
+
+def test_a_load_stats_each_defs_yaml_once_in_its_walk(
+    project: WriteProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk's own stat of a file is its stamp for the build cache and the parse: no
+    second or third stat per file."""
+    root = project({"components/tables.py": COMPONENT, "defs/t/defs.yaml": TABLES})
+    stats: list[str] = []
+    real_stat = os.stat
+
+    def counting_stat(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        if os.fspath(path).endswith("defs.yaml"):
+            stats.append(os.fspath(path))
+        return real_stat(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", counting_stat)
+    LoadSession(Project.at(root)).load()
+    assert stats == []

@@ -41,10 +41,17 @@ class FileBuilds:
     def __init__(self) -> None:
         self._builds: dict[Path, _Build] = {}
 
-    def build(self, file: Path, make: Callable[[], T], succeeded: Callable[[], bool]) -> T:
+    def build(
+        self,
+        file: Path,
+        make: Callable[[], T],
+        succeeded: Callable[[], bool],
+        current: Stamp | None = None,
+    ) -> T:
         """The kept build of ``file`` if it is unchanged, else ``make()`` (kept when
-        ``succeeded()`` says so afterwards)."""
-        current = stamp(file)
+        ``succeeded()`` says so afterwards). ``current`` is the file's stamp if the caller
+        has just taken it."""
+        current = current or stamp(file)
         kept = self._builds.get(file)
         if kept is not None and kept.stamp == current:
             value: T = kept.value

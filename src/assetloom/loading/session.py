@@ -134,11 +134,14 @@ class LoadSession:
             collect_previous_import()
         return self.load()
 
-    def read_documents(self, file: Path, *, keep: bool = True) -> list[YamlDocument]:
+    def read_documents(
+        self, file: Path, *, keep: bool = True, current: Stamp | None = None
+    ) -> list[YamlDocument]:
         """The documents of ``file``, parsed once per session while the file is unchanged
         (``loom check defs`` checks the files, then loads them), unless ``keep`` is false;
-        raises what ``read_yaml_documents`` raises."""
-        current = stamp(file)
+        raises what ``read_yaml_documents`` raises. ``current``: the file's stamp, if the
+        caller has just taken it."""
+        current = current or stamp(file)
         kept = self._documents.get(file)
         if kept is not None and kept[0] == current:
             return kept[1]

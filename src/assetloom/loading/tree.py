@@ -135,6 +135,13 @@ class DefsTree:
         # led there (only the root and symlinks cost a realpath). Strings, not Paths: this
         # runs for every folder of the tree.
         self._real: dict[str, str] = {}
+        self._stamps: dict[str, tuple[int, int]] = {}
+
+    def stamp(self, file: Path) -> tuple[int, int] | None:
+        """``(mtime_ns, size)`` of a file this walk listed and stat'ed, so the loader need
+        not stat it again; None for a file of a kept listing (its content may have changed
+        since, so the caller stats it)."""
+        return self._stamps.get(os.fspath(file))
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -250,6 +257,7 @@ class DefsTree:
         elif path.suffix == ".py" and not os.access(path, os.R_OK):
             self._error(path, "cannot read the file: permission denied")
         else:
+            self._stamps[entry.path] = (status.st_mtime_ns, status.st_size)
             return True  # (a defs.yaml that cannot be read says so itself when read)
         return False
 

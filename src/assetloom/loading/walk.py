@@ -128,7 +128,8 @@ class DefsLoader:
         """What ``file`` produced at the session's last load if it is unchanged, else
         ``make()``."""
         errors = len(self.errors)
-        return self.builds.build(file, make, lambda: len(self.errors) == errors)
+        current = self.tree.stamp(file)
+        return self.builds.build(file, make, lambda: len(self.errors) == errors, current)
 
     def _components_and_defs(
         self, file: Path, context: ComponentLoadContext
@@ -162,7 +163,8 @@ class DefsLoader:
         return definitions_in_module(module, context)
 
     def _components_of(self, file: Path, context: ComponentLoadContext) -> list[LoadedComponent]:
-        documents = self._attempt(lambda: self.read_documents(file))
+        current = self.tree.stamp(file)
+        documents = self._attempt(lambda: self.read_documents(file, current=current))
         loaded: list[LoadedComponent] = []
         for document in documents or ():
             if document.value is None:
