@@ -514,6 +514,7 @@ def measure_size(
     floor_repeats: int = 1,
     expected: dict[str, int] | None = None,
     cold: bool = False,
+    executors_too: bool = True,
 ) -> list[CellResult]:
     """Every cell at one size; with ``cold`` (assetloom only) each YAML-reading command is
     measured a second time, right after its warm run, with the parse cache off."""
@@ -574,7 +575,7 @@ def measure_size(
         materialize_argv = [py, "-c", _MATERIALIZE[fw.name], str(root)]
         timed("materialize", materialize_argv, timeout=materialize_limit, call_cell=call)
     results.append(call)
-    if not skip_materialize:
+    if not skip_materialize and executors_too:
         for cell, argv in executors.commands(fw.name, py, root, size).items():
             run_only = CellResult(fw.name, cell + executors.CALL, size)
             results.append(measure(fw, cell, size, argv, cwd=root, env=env, repeats=repeats,
@@ -1023,6 +1024,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help=f"skip the cold-cache variants of assetloom's cells ({LOOM_NO_CACHE}=1)",
     )
     parser.add_argument(
+        "--no-executors",
+        action="store_true",
+        help="skip the executor cells (multiprocess, Dask): Dagster's multiprocess run of "
+        "1,000 assets alone takes more than 18 minutes",
+    )
+    parser.add_argument(
         "--no-warmup",
         action="store_true",
         help="skip the untimed warm-up (compileall, one run of each command shape)",
@@ -1092,6 +1099,7 @@ def main(argv: list[str] | None = None) -> Path:
                 timeout=args.timeout,
                 materialize_limit=args.materialize_limit,
                 skip_materialize=skip,
+                executors_too=not args.no_executors,
                 warmup=not args.no_warmup,
                 floor_repeats=args.help_repeats,
                 expected={
