@@ -1036,6 +1036,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.work = args.work.resolve()  # the children run in the project folder
+    args.out = args.out.resolve()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
     return args
