@@ -8,6 +8,7 @@ root_module = "my_project"`` (and an optional ``defs_module``) puts the defs fol
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -123,13 +124,19 @@ class Project:
         return relative_path(path, self.root)
 
 
+# A part `.` or `..`, or an empty part: a path pathlib would normalise first.
+_UNNORMAL = re.compile(r"/\.{0,2}/")
+
+
 def relative_path(path: Path | str, root: Path) -> str:
     """``path`` (absolute, or relative to the working directory) relative to ``root``, as
     every message shows a path; as given when it is outside ``root``. The one place paths
     are made relative."""
     text, prefix = os.fspath(path), f"{root}/"
-    if text.startswith(prefix) and "/." not in text:  # the common case, without pathlib
-        return text[len(prefix) :]
+    if text.startswith(prefix):  # the common case, without pathlib
+        rest = text[len(prefix) :]
+        if rest and not _UNNORMAL.search(f"/{rest}/"):
+            return rest
     path = Path(path)
     absolute = path if path.is_absolute() else Path.cwd() / path
     if not absolute.is_relative_to(root):

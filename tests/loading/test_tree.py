@@ -152,9 +152,14 @@ def test_a_file_over_the_size_limit_is_refused(sample: Path) -> None:
     ]
 
 
-def test_the_size_limit_must_be_a_positive_number(sample: Path) -> None:
+@pytest.mark.parametrize(
+    "command", [("check", "yaml"), ("check", "defs"), ("list", "defs"), ("materialize",)]
+)
+def test_the_size_limit_must_be_a_positive_number(
+    sample: Path, command: tuple[str, ...]
+) -> None:
     (sample / "pyproject.toml").write_text("[tool.assetloom]\nmax_file_size = '10MB'\n")
-    result = loom(sample, "check", "yaml")
+    result = loom(sample, *command)
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "pyproject.toml: error[LOOM000]: [tool.assetloom] max_file_size must be a positive "

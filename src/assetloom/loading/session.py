@@ -58,6 +58,7 @@ class LoadSession:
         self.parse_cache = ParseCache(project.storage_dir / PARSE_CACHE_FILE if enabled else None)
         self.builds = FileBuilds()
         self.listings = FolderListings()
+        self._max_file_size = max_file_size(project)
         self._sources = SourceStamps()
         self._documents: dict[Path, tuple[Stamp, list[YamlDocument]]] = {}
         self._last: Definitions | None = None
@@ -141,12 +142,13 @@ class LoadSession:
         (``loom check defs`` checks the files, then loads them), unless ``keep`` is false;
         raises what ``read_yaml_documents`` raises. ``current``: the file's stamp, if the
         caller has just taken it."""
-        current = current or stamp(file)
         kept = self._documents.get(file)
-        if kept is not None and kept[0] == current:
-            return kept[1]
+        if keep or kept is not None:  # `check yaml` keeps nothing: no stamp to take
+            current = current or stamp(file)
+            if kept is not None and kept[0] == current:
+                return kept[1]
         display = self.project.relative(file)
-        max_size = max_file_size(self.project)
+        max_size = self._max_file_size
         documents = read_yaml_documents(file, display, self.parse_cache, max_size=max_size)
         if keep and current is not None:
             self._documents[file] = (current, documents)
