@@ -1,40 +1,41 @@
-"""``import assetloom`` and ``loom --help`` stay cheap: no heavy library is imported.
+"""What a process imports stays what it needs: ``import assetloom``, ``loom --help`` and a
+plain run import no heavy library; a run nobody watches imports no event or step machinery
+it does not use; a load without templates imports no template machinery.
 
 Each check runs in a fresh interpreter, so what other tests imported does not count.
 """
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 HEAVY = ("networkx", "jinja2", "sqlalchemy", "duckdb", "dask")
 
-_REPORT = """
-import sys
-heavy = {heavy!r}
-print(",".join(sorted(m for m in sys.modules if m.split(".")[0] in heavy)))
-"""
 
-
-def _heavy_modules_after(code: str) -> list[str]:
-    script = code + "\n" + _REPORT.format(heavy=HEAVY)
+def _imported_after(code: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``code``."""
+    script = code + "\nimport sys\nprint(','.join(sorted(sys.modules)))\n"
     proc = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
     )
     assert proc.returncode == 0, proc.stderr
-    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-    return [m for m in last.split(",") if m]
+    return set(proc.stdout.strip().splitlines()[-1].split(","))
+
+
+def _heavy_modules_after(code: str) -> list[str]:
+    return sorted(m for m in _imported_after(code) if m.split(".")[0] in HEAVY)
+
+
+def _loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
+    return sorted(set(watched) & _imported_after(code))
 
 
 def test_import_assetloom_imports_no_heavy_library() -> None:
     assert _heavy_modules_after("import assetloom") == []
 
 
-def test_defining_and_materializing_assets_imports_no_heavy_library() -> None:
-    code = """
+# Two plain assets, materialized in process with nobody watching.
+PLAIN_RUN = """
 import assetloom as dg
 
 @dg.asset
@@ -47,12 +48,13 @@ def b(a: int) -> int:
 
 assert dg.materialize([a, b], selection="+b").output_for_node("b") == 2
 """
-    assert _heavy_modules_after(code) == []
+
+
+def test_defining_and_materializing_assets_imports_no_heavy_library() -> None:
+    assert _heavy_modules_after(PLAIN_RUN) == []
 
 
 def test_loom_help_imports_no_heavy_library() -> None:
-    if importlib.util.find_spec("assetloom.cli.main") is None:
-        pytest.skip("assetloom.cli.main does not exist yet: the `loom` CLI is not written")
     code = """
 import contextlib, io, sys
 from assetloom.cli.main import main
@@ -68,39 +70,9 @@ assert "Usage" in out.getvalue(), out.getvalue()
     assert _heavy_modules_after(code) == []
 
 
-_LOADED = """
-import sys
-watched = {watched!r}
-print(",".join(sorted(m for m in watched if m in sys.modules)))
-"""
-
-
-def _loaded_after(code: str, watched: tuple[str, ...]) -> list[str]:
-    script = code + "\n" + _LOADED.format(watched=watched)
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert proc.returncode == 0, proc.stderr
-    last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
-    return [m for m in last.split(",") if m]
-
-
 def test_an_unwatched_run_of_plain_functions_imports_what_it_uses_only() -> None:
     """No observer: no events are built; no `context` parameter, time limit or check: none
     of their machinery is imported."""
-    code = """
-import assetloom as dg
-
-@dg.asset
-def a() -> int:
-    return 1
-
-@dg.asset
-def b(a: int) -> int:
-    return a + 1
-
-assert dg.materialize([a, b]).output_for_node("b") == 2
-"""
     watched = (
         "assetloom.execution.events",
         "assetloom.execution.context",
@@ -109,7 +81,7 @@ assert dg.materialize([a, b]).output_for_node("b") == 2
         "pickle",
         "json",
     )
-    assert _loaded_after(code, watched) == []
+    assert _loaded_after(PLAIN_RUN, watched) == []
 
 
 def test_loading_a_project_without_templates_imports_no_template_machinery(tmp_path: Path) -> None:
