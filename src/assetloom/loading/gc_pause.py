@@ -8,10 +8,11 @@ collector's generations, so that the first collection after the pause, and every
 it, does not walk it all again (that first collection alone was 6% of a 10,000-asset load).
 Reference counting still frees whatever the load drops.
 
-Each load first gives back what the previous one froze, so that only what is alive at the
-end of the last load stays frozen; a long-lived session that imports the project afresh
-calls :func:`collect_previous_import` so that the classes and functions of the previous
-import, which hold reference cycles, are freed.
+Each load first gives back what the previous one froze (``gc.unfreeze``), so that a
+collection between two loads sees it again; garbage cycles no collection reached by the end
+of the next load are frozen with it. A long-lived session that imports the project afresh
+calls :func:`collect_previous_import`, which frees the classes and functions of the previous
+import (they hold reference cycles) whatever was frozen.
 """
 
 from __future__ import annotations
