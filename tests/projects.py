@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import textwrap
@@ -46,7 +47,15 @@ def start_loom(root: Path, *args: str, own_session: bool = False) -> subprocess.
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=own_session,
+        preexec_fn=as_from_a_terminal,
     )
+
+
+def as_from_a_terminal() -> None:
+    """``preexec_fn`` for a child a test will Ctrl-C: SIGINT's default disposition, as for a
+    command typed in a terminal. Tests started in the background ignore SIGINT, and a child
+    inherits that."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:

@@ -7,6 +7,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,6 +21,17 @@ from assetloom.loading.user_code import (
 )
 
 HERE = SourceLocation("defs/a/defs.yaml", 1, 7)
+
+
+@pytest.fixture(autouse=True)
+def _run_from_a_terminal() -> Iterator[None]:
+    """Python's own SIGINT handler, as in a process started from a terminal, whether or not
+    the tests themselves were started in the background (which ignores SIGINT)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def failure(error: BaseException) -> ComponentLoadError:
@@ -70,3 +82,14 @@ def test_a_keyboard_interrupt_is_taken_as_real_where_ctrl_c_cannot_be_told_apart
 def test_only_the_first_line_of_a_long_message_is_kept() -> None:
     error = ValueError("first line\n\nFor further information visit https://example.com")
     assert describe_failure(error) == "ValueError: first line"
+
+
+def test_with_sigint_ignored_a_keyboard_interrupt_is_the_codes_own() -> None:
+    """A process started in the background (`nohup`, `&`) ignores SIGINT: no Ctrl-C can
+    arrive, so a KeyboardInterrupt in user code is reported like any failure."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with pytest.raises(ComponentLoadError, match="KeyboardInterrupt"), user_code(failure):
+            raise KeyboardInterrupt
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.projects import WriteProject
+from tests.projects import WriteProject, as_from_a_terminal
 
 LOOM = [sys.executable, "-c", "from assetloom.cli.main import main; main()"]
 
@@ -163,7 +163,7 @@ def test_a_real_ctrl_c_during_a_load_still_stops_the_command(
     )
     loading = subprocess.Popen(
         [*LOOM, "list", "defs"], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
+        text=True, preexec_fn=as_from_a_terminal,
     )  # fmt: skip
     assert loading.stdout is not None
     assert loading.stdout.readline() == "loading\n"

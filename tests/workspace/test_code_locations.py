@@ -29,7 +29,7 @@ import pytest
 from assetloom.assets.key import AssetKey
 from assetloom.workspace.run import run_workspace
 from assetloom.workspace.workspace import Workspace
-from tests.projects import write_files
+from tests.projects import as_from_a_terminal, write_files
 
 LOOM = Path(sys.executable).with_name("loom")
 
@@ -501,6 +501,7 @@ def test_ctrl_c_cancels_the_run_in_every_location(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a terminal's foreground job
+        preexec_fn=as_from_a_terminal,
     )
     assert running.stdout is not None
     for line in running.stdout:  # wait until the step runs

@@ -10,7 +10,8 @@ reported (and the load goes on with the other files).
 A real Ctrl-C must still stop the process. While user code runs, :func:`interrupts_noted`
 makes SIGINT raise :class:`CtrlC` (a ``KeyboardInterrupt``), which is never reported, only
 re-raised. Where that handler cannot be installed (not the main thread, or SIGINT already
-handled by someone else, such as an executor), every ``KeyboardInterrupt`` is taken as real.
+handled by someone else, such as an executor), every ``KeyboardInterrupt`` is taken as real,
+unless SIGINT is ignored altogether (a background process): then none can be.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class user_code:
 def raised_by_user_code(error: BaseException) -> bool:
     """Whether ``error`` is the code's own failure, to report; False means re-raise it."""
     if isinstance(error, KeyboardInterrupt):
-        return not isinstance(error, CtrlC) and _noting()
+        return not isinstance(error, CtrlC) and (_noting() or _ignoring())
     return isinstance(error, Exception | SystemExit)
 
 
@@ -135,6 +136,12 @@ def user_frame(error: BaseException, root: Path) -> str | None:
 
 def _noting() -> bool:
     return signal.getsignal(signal.SIGINT) is _raise_ctrl_c
+
+
+def _ignoring() -> bool:
+    """SIGINT is ignored (a process started in the background, under ``nohup``): no Ctrl-C
+    can arrive, so a KeyboardInterrupt is the code's own."""
+    return signal.getsignal(signal.SIGINT) is signal.SIG_IGN
 
 
 def _raise_ctrl_c(signum: int, frame: FrameType | None) -> None:
