@@ -294,6 +294,11 @@ def test_requirements_env_passes_when_set(
             "defs/tables/defs.yaml:1:7: type: expected a string, got a list",
             id="type-not-a-string",
         ),
+        pytest.param(
+            f"type: {FACTORY}\nattributes: [1, 2]\n",
+            "defs/tables/defs.yaml:2:13: attributes: expected a mapping or null, got a list",
+            id="attributes-not-a-mapping",
+        ),
     ],
 )
 def test_each_error_is_reported_at_its_yaml_position(
