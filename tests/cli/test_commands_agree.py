@@ -129,3 +129,18 @@ def test_singular_counts(tables_project: Path, command: tuple[str, ...]) -> None
 def loom(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run with no environment but PATH, so nothing of the caller's leaks into the verdict."""
     return _loom(root, *args, env={"PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+
+
+@pytest.mark.parametrize("command", [("check", "yaml"), ("check", "defs")])
+def test_a_defs_yaml_below_a_folder_a_component_owns_is_checked_by_both_checks(
+    tables_project: Path, command: tuple[str, ...]
+) -> None:
+    """The load does not walk below a folder its component owns; the checks still judge a
+    `defs.yaml` there, alike (check defs used to pass it once the load succeeded)."""
+    write(tables_project, {"defs/t/inner/defs.yaml": "type: nope.Nope\n"})
+    done = loom(tables_project, *command)
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == (
+        "defs/t/inner/defs.yaml:1:7: error[LOOM103]: unknown component type `nope.Nope`: "
+        "no module `nope`"
+    )

@@ -50,6 +50,13 @@ def check_defs_command(strict: bool, output_format: str) -> None:
         reports = session.check_documents(files, keep=True)
         checked_documents = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
         diagnostics = list(dict.fromkeys([*checked_documents, *diagnostics]))
+    elif session.unwalked_folders:
+        # A `defs.yaml` below a folder a component owns is not loaded, but `check yaml`
+        # judges it: so does `check defs`, in the same words.
+        files, found = walk_defs(project, session.unwalked_folders)
+        reports = session.check_documents(files)
+        checked_documents = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
+        diagnostics = list(dict.fromkeys([*diagnostics, *checked_documents]))
     print_diagnostics(diagnostics, project.root, output_format)
     failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
     if output_format == "text":

@@ -65,6 +65,9 @@ class LoadSession:
         #: The warnings of the last load's walk of the defs tree (look-alike files, symlinks
         #: not followed); its errors are load errors.
         self.walk_warnings: list[Diagnostic] = []
+        #: The folders below a folder a component owns, which the last load did not walk
+        #: (`loom check defs` still checks the `defs.yaml` files there, as `check yaml` does).
+        self.unwalked_folders: list[Path] = []
         self.root_context = ComponentLoadContext(
             path=project.defs_root,
             project_root=project.root,
@@ -102,6 +105,7 @@ class LoadSession:
 
         loader = DefsLoader(self)
         self.walk_warnings = loader.tree.warnings
+        self.unwalked_folders = loader.unwalked
         reloading = self._last is not None
         with self.importer.active(), interrupts_noted(), collection_paused():
             try:

@@ -73,6 +73,8 @@ class DefsLoader:
         self.session = session
         self.builds = session.builds
         self.tree = DefsTree(self.project, session.listings)
+        #: Sub-folders of folders a component owns: the load does not walk them.
+        self.unwalked: list[Path] = []
 
     def load(self) -> Definitions:
         if not self.project.defs_root.is_dir():
@@ -109,6 +111,7 @@ class DefsLoader:
             )
             folder_components = [c for c in loaded if isinstance(c.component, DefsFolderComponent)]
             if not folder_components:
+                self.unwalked.extend(folder.folders)
                 return own
             below = self._walk_children(folder, context)
             rules = [
