@@ -144,3 +144,19 @@ def test_a_defs_yaml_below_a_folder_a_component_owns_is_checked_by_both_checks(
         "defs/t/inner/defs.yaml:1:7: error[LOOM103]: unknown component type `nope.Nope`: "
         "no module `nope`"
     )
+
+
+def test_a_defs_yaml_below_a_component_py_folder_is_checked_by_check_defs(
+    tables_project: Path,
+) -> None:
+    write(
+        tables_project,
+        {
+            "defs/py/component.py": "",
+            "defs/py/inner/defs.yaml": "type: nope.Nope\n",
+        },
+    )
+    for command in (("check", "yaml"), ("check", "defs")):
+        done = loom(tables_project, *command)
+        assert done.returncode == 1, command
+        assert done.stderr.startswith("defs/py/inner/defs.yaml:1:7: error[LOOM103]"), command

@@ -73,7 +73,8 @@ class DefsLoader:
         self.session = session
         self.builds = session.builds
         self.tree = DefsTree(self.project, session.listings)
-        #: Sub-folders of folders a component owns: the load does not walk them.
+        #: Sub-folders of folders a component owns (its `defs.yaml` or `component.py`): the
+        #: load does not walk them.
         self.unwalked: list[Path] = []
 
     def load(self) -> Definitions:
@@ -124,6 +125,7 @@ class DefsLoader:
             return [*own, merged] if merged is not None else own
         if folder.component_module is not None:
             file = folder.component_module
+            self.unwalked.extend(folder.folders)
             return self._built(file, lambda: self._component_module(file, context))
         return self._walk_children(folder, context)
 
