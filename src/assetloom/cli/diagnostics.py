@@ -14,13 +14,13 @@ Colour only on a terminal, and never when ``NO_COLOR`` is set (https://no-color.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from assetloom.cli.json_output import echo_json
 from assetloom.errors import Diagnostic, Severity, SourceLocation
 from assetloom.yaml.source import DEFAULT_MAX_FILE_SIZE, read_source
 
@@ -47,7 +47,7 @@ def print_diagnostics(
     """``text``: each diagnostic with its code frame, to stderr (paths are read relative to
     ``root`` for the frames). ``json``: the list, to stdout, even when empty."""
     if output_format == "json":
-        click.echo(json.dumps([d.to_json() for d in diagnostics], indent=2, ensure_ascii=False))
+        echo_json([d.to_json() for d in diagnostics])
         return
     frames = CodeFrames(root)
     colour = False if os.environ.get("NO_COLOR") else None  # None: only on a terminal

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import click
 
 from assetloom.cli.asset_history import HISTORY_HEADERS, asset_history, history_cells
 from assetloom.cli.counts import count_assets
+from assetloom.cli.json_output import echo_json
 from assetloom.cli.loading import load_project_definitions
 from assetloom.cli.project_option import project_option
 from assetloom.cli.workspace_option import current_workspace_file
@@ -34,7 +34,7 @@ def list_defs_command(as_json: bool) -> None:
     for row, key in zip(rows, graph.toposorted(), strict=True):
         row.update(history.get(key, {}))
     if as_json:
-        click.echo(json.dumps({"assets": rows}, indent=2))
+        echo_json({"assets": rows})
         return
     _print_table(rows)
     click.echo(count_assets(graph))

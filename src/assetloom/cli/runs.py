@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Sequence
 from typing import Any
 
 import click
 
+from assetloom.cli.json_output import echo_json
 from assetloom.cli.progress import format_metadata
 from assetloom.cli.project_option import project_option
 from assetloom.cli.recording import existing_project_storage
@@ -37,7 +37,7 @@ def list_runs_command(as_json: bool, limit: int) -> None:
         with storage:
             records = storage.runs(limit=limit)
     if as_json:
-        click.echo(json.dumps({"runs": [run_json(r) for r in records]}, indent=2))
+        echo_json({"runs": [run_json(r) for r in records]})
         return
     if not records:
         click.echo("no runs recorded yet (loom materialize records one)")
@@ -73,7 +73,7 @@ def show_run_command(run_id: str, as_json: bool) -> None:
         )
     if as_json:
         payload = {"run": run_json(record), "steps": [step_json(s) for s in steps]}
-        click.echo(json.dumps(payload, indent=2))
+        echo_json(payload)
         return
     _print_run(record, steps)
 

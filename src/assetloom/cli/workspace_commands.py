@@ -9,7 +9,6 @@ stops the command: nothing can be listed or run correctly from such a graph.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -24,6 +23,7 @@ import click
 from assetloom.cli.counts import count_diagnostics, plural
 from assetloom.cli.diagnostics import print_diagnostics
 from assetloom.cli.exit_codes import ExitCode
+from assetloom.cli.json_output import echo_json
 from assetloom.cli.workspace_option import workspace_storage_project
 from assetloom.errors import Diagnostic, LoomError, Severity
 from assetloom.execution.events import EventObserver, fan_out
@@ -114,7 +114,7 @@ def list_workspace_defs(
         for row, key in zip(rows, graph.toposorted(), strict=True):
             row.update(history.get(key, {}))
         if as_json:
-            click.echo(json.dumps({"assets": rows}, indent=2))
+            echo_json({"assets": rows})
         else:
             print_table(rows)
             click.echo(count_assets(graph, workspace))
