@@ -132,11 +132,12 @@ def test_an_edited_python_module_rebuilds_everything(root: Path) -> None:
     assert sorted(_built()) == ["a", "b", "c"]  # a fresh module: its BUILT starts again
 
 
-def _settle(root: Path) -> None:
-    """Date every folder back a minute, as folders untouched for a while are."""
+def _settle(root: Path, seconds: float = -60) -> None:
+    """Date every folder back a minute, as folders untouched for a while are (or, with a
+    positive ``seconds``, to a moment that is always "just now", however slow the test)."""
     for folder in [root / "defs", *(root / "defs").iterdir()]:
         if folder.is_dir():
-            os.utime(folder, (time.time() - 60, time.time() - 60))
+            os.utime(folder, (time.time() + seconds, time.time() + seconds))
 
 
 def _count_listings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -173,8 +174,9 @@ def test_a_folder_that_just_changed_is_listed_again_at_every_reload(
 ) -> None:
     """A change in the same clock tick as a listing would not move the folder's time: a
     listing is kept only once the folder has been still for a while."""
+    _settle(root, seconds=60)  # every folder changed "just now" at each reload below
     session = LoadSession(Project.at(root))
-    session.load()  # every folder was made a moment ago
+    session.load()
     listed = _count_listings(monkeypatch)
     session.reload()
     session.reload()
