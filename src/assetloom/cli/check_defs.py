@@ -6,6 +6,9 @@ problems a failing stage hides; a load that succeeds has none of those left to f
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -17,6 +20,9 @@ from assetloom.cli.project_option import current_project, project_option
 from assetloom.cli.workspace_option import current_workspace_file
 from assetloom.defs import Definitions
 from assetloom.errors import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from assetloom.loading.session import LoadSession
 
 
 @click.command("defs")
@@ -31,7 +37,6 @@ def check_defs_command(strict: bool, output_format: str) -> None:
 
         check_workspace_defs(workspace_file, strict, output_format)
         return
-    from assetloom.cli.check_yaml import walk_defs
     from assetloom.loading.session import LoadSession
 
     project = current_project()
@@ -46,17 +51,12 @@ def check_defs_command(strict: bool, output_format: str) -> None:
         # A load stops each document at its first failing stage; the document checks of
         # `check yaml` go on past it (to the attributes after a failed requirement, say), so
         # that every problem of every file is shown at once. Each problem once, same words.
-        files, found = walk_defs(project)
-        reports = session.check_documents(files, keep=True)
-        checked_documents = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
-        diagnostics = list(dict.fromkeys([*checked_documents, *diagnostics]))
+        diagnostics = list(dict.fromkeys([*_document_checks(session), *diagnostics]))
     elif session.unwalked_folders:
         # A `defs.yaml` below a folder a component owns is not loaded, but `check yaml`
         # judges it: so does `check defs`, in the same words.
-        files, found = walk_defs(project, session.unwalked_folders)
-        reports = session.check_documents(files)
-        checked_documents = [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
-        diagnostics = list(dict.fromkeys([*diagnostics, *checked_documents]))
+        checks = _document_checks(session, session.unwalked_folders)
+        diagnostics = list(dict.fromkeys([*diagnostics, *checks]))
     print_diagnostics(diagnostics, project.root, output_format)
     failed = any(d.severity is Severity.ERROR or strict for d in diagnostics)
     if output_format == "text":
@@ -68,6 +68,16 @@ def check_defs_command(strict: bool, output_format: str) -> None:
             click.echo(f"all definitions loaded: {count_assets(graph)}{warnings}")
     if failed:
         sys.exit(ExitCode.INVALID)
+
+
+def _document_checks(session: LoadSession, folders: Iterable[Path] = ()) -> list[Diagnostic]:
+    """What ``loom check yaml`` reports for the ``defs.yaml`` files under ``folders`` (the
+    whole defs tree by default): the walk's problems, then each document's."""
+    from assetloom.cli.check_yaml import walk_defs
+
+    files, found = walk_defs(session.project, folders)
+    reports = session.check_documents(files)
+    return [*found, *(p.to_diagnostic() for r in reports for p in r.problems)]
 
 
 def _missing_resources(defs: Definitions | None) -> list[Diagnostic]:

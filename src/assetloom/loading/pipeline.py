@@ -312,7 +312,6 @@ def _with_yaml_locations(defs: Definitions, document: YamlDocument) -> Definitio
     return defs
 
 
-
 def _has_templates(value: Any) -> bool:
     from assetloom.templating.environment import has_templates
 

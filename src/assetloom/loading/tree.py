@@ -114,9 +114,6 @@ class FolderListings:
         else:
             self._kept.pop(folder, None)
 
-    def clear(self) -> None:
-        self._kept.clear()
-
 
 class DefsTree:
     """Walks one project's defs tree, collecting located errors and warnings on the way

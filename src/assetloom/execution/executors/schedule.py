@@ -50,7 +50,7 @@ class Schedule:
         self.selection = selection
         self._observer = observer
         self._steps = {step.node_name: step for step in steps}
-        self._keys = {step.node_name: tuple(sorted(step.keys)) for step in steps}
+        self._step_keys = {step.node_name: tuple(sorted(step.keys)) for step in steps}
         self._names = list(self._steps)
         self._order = {name: i for i, name in enumerate(self._names)}
         upstream = upstream_steps(graph, steps)
@@ -148,7 +148,8 @@ class Schedule:
         if self._observer is not None:
             from assetloom.execution.events import StepStarted
 
-            self._observer(StepStarted(run_id=self.run_id, step=node, asset_keys=self._keys[node]))
+            keys = self._step_keys[node]
+            self._observer(StepStarted(run_id=self.run_id, step=node, asset_keys=keys))
 
     def _release(self, node: str) -> None:
         self._unfinished -= 1
@@ -233,7 +234,7 @@ class Schedule:
             )
 
     def _skip(self, step: AssetsDefinition, reason: str) -> None:
-        keys = self._keys[step.node_name]
+        keys = self._step_keys[step.node_name]
         for key in keys:
             self.outcomes[key] = AssetOutcome.SKIPPED
         if self._observer is not None:
@@ -251,8 +252,7 @@ class Schedule:
         self.cancelled = True
         now = time.perf_counter()
         for node, started in list(self._started_at.items()):
-            step = self._steps[node]
-            keys = _keys(step)
+            keys = self._step_keys[node]
             for key in keys:
                 self.outcomes[key] = AssetOutcome.FAILURE
             error = ErrorInfo("RunCancelled", "stopped by Ctrl-C while running")
@@ -266,15 +266,15 @@ class Schedule:
                 )
             )
         self._started_at.clear()
-        for node, step in self._steps.items():
-            if not any(key in self.outcomes for key in step.keys):
-                for key in _keys(step):
+        for node, keys in self._step_keys.items():
+            if not any(key in self.outcomes for key in keys):
+                for key in keys:
                     self.outcomes[key] = AssetOutcome.SKIPPED
                 self._emit(
                     StepSkipped(
                         run_id=self.run_id,
                         step=node,
-                        asset_keys=_keys(step),
+                        asset_keys=keys,
                         reason="run cancelled",
                     )
                 )
@@ -302,7 +302,7 @@ class Schedule:
             materializations=self.materializations,
             check_evaluations=self.check_evaluations,
             failures=self.failures,
-            node_keys={node: _keys(step) for node, step in self._steps.items()},
+            node_keys=dict(self._step_keys),
             io_manager=io_manager,
             cancelled=self.cancelled,
         )
@@ -327,10 +327,6 @@ def _ctrl_c_noted() -> Iterator[Callable[[], bool]]:
         yield lambda: bool(noted)
     finally:
         signal.signal(signal.SIGINT, previous)
-
-
-def _keys(step: AssetsDefinition) -> tuple[AssetKey, ...]:
-    return tuple(sorted(step.keys))
 
 
 def _error_info(failure: StepFailure) -> ErrorInfo:
